@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# `make run` is for development and demos: DEBUG on unless the environment says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: help setup db run test lint bench worker clean
+
+help:
+	@echo "make run    set up everything, load places and demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   set up everything, then ruff, makemigrations --check and the test suite"
+	@echo "make bench  benchmarks on PostgreSQL (needs DATABASE_URL)"
+
+setup: $(VENV)/.installed node_modules/.installed
+	@$(RUN_ENV) $(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+db: setup
+	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) seed_demo
+
+run: db
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(RUN_ENV) $(MANAGE) makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/pytest
+
+worker: setup
+	$(BIN)/celery -A config worker --beat --loglevel=info
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 media
