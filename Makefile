@@ -28,6 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 db: setup
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) load_divisions
 	$(RUN_ENV) $(MANAGE) seed_demo
 
 run: db

@@ -1,5 +1,6 @@
 """The sign-in form, with error messages in our own catalogue (Django's vi catalogue lacks them)."""
 
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +10,7 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account has been deactivated. Ask your union secretary."),
     }
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The form behind a volunteer's one-time invitation link."""

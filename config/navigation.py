@@ -15,8 +15,11 @@ class NavItem:
 
 # (label, url name, predicate on the user); predicates come from the one access module.
 def _entries():
+    from volunteers import access
+
     return [
         (_("Home"), "home", lambda user: True),
+        (_("Volunteers and teams"), "volunteers:unit_list", access.may_open_units),
     ]
 
 

@@ -1,27 +1,48 @@
-"""Top-level URLs. Each app owns its own urls module."""
+"""Top-level URLs. Each app owns its own urls module; every view declares its access rule."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from config import views
-from config.forms import SignInForm
+from config.forms import SetPasswordForm, SignInForm
+from volunteers.access import mark_public, mark_signed_in
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", mark_public(set_language), name="set_language"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        mark_public(
+            auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
+        ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/logout/", mark_public(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "accounts/password/",
+        mark_signed_in(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        mark_signed_in(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        mark_public(
+            auth_views.PasswordResetConfirmView.as_view(
+                form_class=SetPasswordForm,
+                template_name="registration/set_password.html",
+                success_url="/accounts/login/",
+                post_reset_login=False,
+            )
+        ),
+        name="set_password",
+    ),
+    path("", include("volunteers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,6 @@
 """Project-wide views: the home page and the health check."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -9,9 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
+from volunteers.access import mark_public, require
 
 
-@login_required
+@require("signed_in")
 def home(request):
     return render(request, "home.html")
 
@@ -37,6 +37,7 @@ def _broker_status() -> str:
     return "ok"
 
 
+@mark_public
 @never_cache
 @require_GET
 def healthz(request):

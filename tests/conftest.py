@@ -8,7 +8,9 @@ from django.conf import settings
 
 @pytest.fixture
 def password():
-    return "a-Strong-pass-2025"
+    from tests.factories import PASSWORD
+
+    return PASSWORD
 
 
 @pytest.fixture
@@ -35,3 +37,88 @@ def redis_services():
             "needs DATABASE_URL (PostgreSQL) and REDIS_URL", bool(os.environ.get("XKS_REQUIRE_SERVICES"))
         )
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def world(db):
+    """Two provinces; commune A (with a hamlet, a team, a leader and a member) and commune B in
+    province 1, commune C in province 2; one account per role. Used by access and view tests."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from tests import factories as f
+    from volunteers.models import RoleAssignment, TeamMembership
+
+    province, other_province = f.ProvinceFactory(), f.ProvinceFactory()
+    commune = f.CommuneFactory(province=province, name="Phường Thử A")
+    other_commune = f.CommuneFactory(province=province, name="Xã Thử B")
+    far_commune = f.CommuneFactory(province=other_province, name="Xã Thử C")
+    hamlet = f.HamletFactory(commune=commune, name="Tổ dân phố số 1")
+    team = f.TeamFactory(commune=commune, name="Đội hình dịch vụ công")
+    users = {
+        "no_role": f.UserFactory(username="no_role"),
+        "volunteer": f.UserFactory(username="volunteer"),
+        "team_leader": f.UserFactory(username="team_leader"),
+        "secretary": f.UserFactory(username="secretary"),
+        "other_secretary": f.UserFactory(username="other_secretary"),
+        "commune_leader": f.UserFactory(username="commune_leader"),
+        "province_officer": f.UserFactory(username="province_officer"),
+        "other_province_officer": f.UserFactory(username="other_province_officer"),
+    }
+    leader = f.VolunteerFactory(
+        commune=commune, hamlet=hamlet, full_name="Trần Văn Bình", user=users["team_leader"]
+    )
+    member = f.VolunteerFactory(
+        commune=commune, hamlet=hamlet, full_name="Lê Thị Ánh", user=users["volunteer"]
+    )
+    f.MembershipFactory(team=team, volunteer=leader, position=TeamMembership.Position.LEADER)
+    membership = f.MembershipFactory(team=team, volunteer=member)
+    f.RoleFactory(user=users["secretary"], role=RoleAssignment.Role.SECRETARY, commune=commune)
+    f.RoleFactory(user=users["other_secretary"], role=RoleAssignment.Role.SECRETARY, commune=other_commune)
+    f.RoleFactory(user=users["commune_leader"], role=RoleAssignment.Role.COMMUNE_LEADER, commune=commune)
+    f.RoleFactory(
+        user=users["province_officer"], role=RoleAssignment.Role.PROVINCE_OFFICER, province=province
+    )
+    f.RoleFactory(
+        user=users["other_province_officer"],
+        role=RoleAssignment.Role.PROVINCE_OFFICER,
+        province=other_province,
+    )
+    invited = users["volunteer"]
+    return {
+        "province": province,
+        "commune": commune,
+        "other_commune": other_commune,
+        "far_commune": far_commune,
+        "hamlet": hamlet,
+        "team": team,
+        "leader": leader,
+        "member": member,
+        "membership": membership,
+        "users": users,
+        # Values for every URL keyword argument, so the access walk can build each URL.
+        "url_kwargs": {
+            "code": commune.code,
+            "team_id": team.pk,
+            "volunteer_id": member.pk,
+            "hamlet_id": hamlet.pk,
+            "membership_id": membership.pk,
+            "file_format": "xlsx",
+            "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
+            "token": default_token_generator.make_token(invited),
+        },
+    }
+
+
+@pytest.fixture
+def client_as(client, world):
+    """A test client signed in as one of the world's roles."""
+
+    def sign_in(role):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        return client
+
+    return sign_in

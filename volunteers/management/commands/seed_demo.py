@@ -1,28 +1,19 @@
 """Create the demo data and one demo account per role, then print the logins. Safe to run twice."""
 
-from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-DEMO_PASSWORD = "xks-demo-2025"
-DEMO_ACCOUNTS = [
-    ("admin", "Quản trị hệ thống", "system administrator"),
-]
+from volunteers.demo import DEMO_PASSWORD, seed_demo
+from volunteers.models import Commune
 
 
 class Command(BaseCommand):
-    help = "Create demo data and demo accounts (one per role) and print their logins."
+    help = "Create demo data (Phường Vĩnh Phúc, Xã Hải Lựu) and one demo account per role; print the logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        User = get_user_model()
-        for username, full_name, _role in DEMO_ACCOUNTS:
-            user, created = User.objects.get_or_create(username=username)
-            if created:
-                user.first_name = full_name
-                user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = username == "admin"
-            user.save()
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, _full_name, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<14} {role}")
+        if not Commune.objects.exists():
+            call_command("load_divisions", verbosity=0)
+        logins = seed_demo()
+        self.stdout.write(f"Demo logins at http://127.0.0.1:8000/ (password for all: {DEMO_PASSWORD}):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<20} {description}")

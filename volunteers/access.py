@@ -1,0 +1,245 @@
+"""The one door for access: what a user may see and change.
+
+Every view, htmx fragment, export and task asks this module. The rules are DESIGN.md's table:
+
+- volunteer (a Volunteer linked to the account): self; sign-ups and own records;
+- team leader (a current leader or deputy membership): the team's sessions and records;
+- union secretary (RoleAssignment, commune): everything of that commune;
+- commune leader (RoleAssignment, commune): dashboards and reports of that commune, read-only;
+- province officer (RoleAssignment, province): dashboards of all its communes, rosters read-only.
+
+Views declare an action with `@require(action)`; the decorator resolves the place named in the URL
+and answers 404 when the user may not see it at all, 403 when they may see it but not do this.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from volunteers.models import Commune, RoleAssignment, Team, TeamMembership, Volunteer
+
+# Actions over a commune, and which roles grant them.
+COMMUNE_ACTIONS = {
+    "commune.manage": {"secretary"},
+    "commune.read_roster": {"secretary", "province_officer"},
+    "commune.read_reports": {"secretary", "commune_leader", "province_officer"},
+}
+TEAM_ACTIONS = {"team.view", "team.manage"}
+OTHER_ACTIONS = {"public", "signed_in"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user's roles reach; computed once per request."""
+
+    is_superuser: bool
+    secretary_of: frozenset[int]
+    commune_leader_of: frozenset[int]
+    officer_of: frozenset[int]
+    led_team_ids: frozenset[int]
+    volunteer: Volunteer | None
+
+    @property
+    def has_any_role(self) -> bool:
+        return bool(
+            self.secretary_of
+            or self.commune_leader_of
+            or self.officer_of
+            or self.led_team_ids
+            or self.volunteer
+        )
+
+
+def scope_for(user) -> Scope:
+    if not user.is_authenticated:
+        return Scope(False, frozenset(), frozenset(), frozenset(), frozenset(), None)
+    cached = getattr(user, "_access_scope", None)
+    if cached is not None:
+        return cached
+    by_role: dict[str, set[int]] = {role: set() for role in RoleAssignment.Role.values}
+    for role, commune_id, province_id in RoleAssignment.objects.filter(user=user).values_list(
+        "role", "commune_id", "province_id"
+    ):
+        by_role[role].add(commune_id or province_id)
+    volunteer = Volunteer.objects.filter(user=user, is_active=True).select_related("commune").first()
+    led_team_ids: set[int] = set()
+    if volunteer is not None:
+        led_team_ids = set(
+            TeamMembership.objects.filter(
+                volunteer=volunteer,
+                left_on__isnull=True,
+                position__in=[TeamMembership.Position.LEADER, TeamMembership.Position.DEPUTY],
+                team__is_active=True,
+            ).values_list("team_id", flat=True)
+        )
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        secretary_of=frozenset(by_role["secretary"]),
+        commune_leader_of=frozenset(by_role["commune_leader"]),
+        officer_of=frozenset(by_role["province_officer"]),
+        led_team_ids=frozenset(led_team_ids),
+        volunteer=volunteer,
+    )
+    user._access_scope = scope
+    return scope
+
+
+# Communes ---------------------------------------------------------------------------------------
+
+
+def _commune_filter(scope: Scope, roles: set[str]) -> Q:
+    condition = Q(pk__in=[])
+    if "secretary" in roles:
+        condition |= Q(pk__in=scope.secretary_of)
+    if "commune_leader" in roles:
+        condition |= Q(pk__in=scope.commune_leader_of)
+    if "province_officer" in roles:
+        condition |= Q(province_id__in=scope.officer_of)
+    return condition
+
+
+def communes_for(user, action: str) -> QuerySet[Commune]:
+    """The communes on which the user may do `action` (one of COMMUNE_ACTIONS)."""
+    scope = scope_for(user)
+    return Commune.objects.filter(_commune_filter(scope, COMMUNE_ACTIONS[action])).select_related("province")
+
+
+def commune_allows(user, commune: Commune, action: str) -> bool:
+    scope = scope_for(user)
+    roles = COMMUNE_ACTIONS[action]
+    return (
+        ("secretary" in roles and commune.pk in scope.secretary_of)
+        or ("commune_leader" in roles and commune.pk in scope.commune_leader_of)
+        or ("province_officer" in roles and commune.province_id in scope.officer_of)
+    )
+
+
+def commune_is_visible(user, commune: Commune) -> bool:
+    """Whether the user may know this commune's pages exist (else: 404, not 403)."""
+    scope = scope_for(user)
+    return (
+        commune.pk in scope.secretary_of
+        or commune.pk in scope.commune_leader_of
+        or commune.province_id in scope.officer_of
+        or (scope.volunteer is not None and scope.volunteer.commune_id == commune.pk)
+    )
+
+
+# Teams and volunteers -----------------------------------------------------------------------------
+
+
+def teams_visible(user) -> QuerySet[Team]:
+    scope = scope_for(user)
+    condition = Q(commune_id__in=scope.secretary_of) | Q(commune__province_id__in=scope.officer_of)
+    condition |= Q(pk__in=scope.led_team_ids)
+    return Team.objects.filter(condition)
+
+
+def team_allows(user, team: Team, action: str) -> bool:
+    scope = scope_for(user)
+    if team.commune_id in scope.secretary_of:
+        return True
+    if action == "team.view":
+        return team.pk in scope.led_team_ids or team.commune.province_id in scope.officer_of
+    return False
+
+
+def volunteers_visible(user) -> QuerySet[Volunteer]:
+    """Rosters: secretaries their commune, province officers their province (read-only),
+    team leaders the members of their teams, and everyone themselves."""
+    scope = scope_for(user)
+    condition = Q(commune_id__in=scope.secretary_of) | Q(commune__province_id__in=scope.officer_of)
+    if scope.led_team_ids:
+        condition |= Q(memberships__team_id__in=scope.led_team_ids, memberships__left_on__isnull=True)
+    if scope.volunteer is not None:
+        condition |= Q(pk=scope.volunteer.pk)
+    return Volunteer.objects.filter(condition).distinct()
+
+
+def volunteer_allows(user, volunteer: Volunteer, action: str) -> bool:
+    scope = scope_for(user)
+    if action == "volunteer.manage":
+        return volunteer.commune_id in scope.secretary_of
+    return volunteers_visible(user).filter(pk=volunteer.pk).exists()
+
+
+def may_open_units(user) -> bool:
+    """Whether the menu shows the roster pages (secretaries and province officers)."""
+    scope = scope_for(user)
+    return bool(scope.secretary_of or scope.officer_of)
+
+
+# The decorator every view wears -------------------------------------------------------------------
+
+
+def _resolve_commune(user, code: int, action: str) -> Commune:
+    commune = Commune.objects.select_related("province").filter(pk=code).first()
+    if commune is None or not commune_is_visible(user, commune):
+        raise Http404(_("No such commune, or it is not one your account may see."))
+    if not commune_allows(user, commune, action):
+        raise PermissionDenied(_("Your role in %(commune)s does not allow this.") % {"commune": commune.name})
+    return commune
+
+
+def _resolve_team(user, code: int, team_id: int, action: str) -> Team:
+    team = (
+        Team.objects.select_related("commune__province", "hamlet").filter(pk=team_id, commune_id=code).first()
+    )
+    if team is None or not (
+        commune_is_visible(user, team.commune) or team.pk in scope_for(user).led_team_ids
+    ):
+        raise Http404(_("No such team, or it is not one your account may see."))
+    if not team_allows(user, team, action):
+        raise PermissionDenied(
+            _("Your role does not allow this for the team %(team)s.") % {"team": team.name}
+        )
+    return team
+
+
+def require(action: str):
+    """Declare and enforce a view's access rule.
+
+    Commune actions turn the URL's `code` into `commune`; team actions turn `code` and `team_id`
+    into `team`. Objects further down the URL are looked up inside that place by the view.
+    """
+    if action not in COMMUNE_ACTIONS and action not in TEAM_ACTIONS and action not in OTHER_ACTIONS:
+        raise ValueError(f"unknown access action {action!r}")
+
+    def decorator(view):
+        if action == "public":
+            view.access_action = action
+            return view
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if action in COMMUNE_ACTIONS:
+                kwargs["commune"] = _resolve_commune(request.user, kwargs.pop("code"), action)
+            elif action in TEAM_ACTIONS:
+                kwargs["team"] = _resolve_team(
+                    request.user, kwargs.pop("code"), kwargs.pop("team_id"), action
+                )
+            return view(request, *args, **kwargs)
+
+        protected = login_required(guarded)
+        protected.access_action = action
+        return protected
+
+    return decorator
+
+
+def mark_public(view):
+    """For views we do not write (sign-in, language switch): declare them open to everyone."""
+    view.access_action = "public"
+    return view
+
+
+def mark_signed_in(view):
+    """For views we do not write that Django already guards with login_required."""
+    protected = login_required(view)
+    protected.access_action = "signed_in"
+    return protected

@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from volunteers.models import Commune, Hamlet, Province, RoleAssignment, Team, TeamMembership, Volunteer
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_type"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Hamlet)
+class HamletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "commune", "is_active"]
+    search_fields = ["name", "commune__name"]
+    autocomplete_fields = ["commune"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ["volunteer"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "commune", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "commune__name"]
+    autocomplete_fields = ["commune", "hamlet"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "phone", "commune", "is_active"]
+    list_filter = ["is_active", "is_union_member"]
+    search_fields = ["search_name", "phone"]
+    autocomplete_fields = ["commune", "hamlet", "user"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "commune", "province"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "commune__name", "province__name"]
+    autocomplete_fields = ["user", "commune", "province"]

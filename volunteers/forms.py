@@ -1,0 +1,128 @@
+"""Forms of the secretary's screens: volunteers, teams, hamlets, memberships and the roster import."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from volunteers.models import Hamlet, Team, TeamMembership, Volunteer
+from volunteers.phones import display_phone, normalize_phone
+from volunteers.text import normalize_name
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class VolunteerForm(forms.ModelForm):
+    class Meta:
+        model = Volunteer
+        fields = ["full_name", "gender", "date_of_birth", "phone", "email", "hamlet", "is_union_member"]
+        widgets = {"date_of_birth": DATE_WIDGET, "phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+        self.instance.commune = commune
+        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = display_phone(self.instance.phone)
+
+    def clean_full_name(self):
+        name = normalize_name(self.cleaned_data["full_name"])
+        if len(name.split()) < 2:
+            raise ValidationError(_("Enter the full name: family name, (middle name) and given name."))
+        return name
+
+    def clean_phone(self):
+        phone = normalize_phone(self.cleaned_data.get("phone", ""))
+        if phone:
+            clash = (
+                Volunteer.objects.filter(commune=self.commune, phone=phone)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if clash:
+                raise ValidationError(
+                    _("This number already belongs to %(name)s in this commune."),
+                    params={"name": clash.full_name},
+                )
+        return phone
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "kind", "hamlet"]
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Team.objects.filter(commune=self.instance.commune, name__iexact=name).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise ValidationError(_("This commune already has a team with this name."))
+        return name
+
+
+class HamletForm(forms.ModelForm):
+    class Meta:
+        model = Hamlet
+        fields = ["name", "kind"]
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Hamlet.objects.filter(commune=self.instance.commune, name__iexact=name).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise ValidationError(_("This commune already has a hamlet with this name."))
+        return name
+
+
+class MembershipForm(forms.Form):
+    volunteer = forms.ModelChoiceField(queryset=Volunteer.objects.none(), label=_("Volunteer"))
+    position = forms.ChoiceField(choices=TeamMembership.Position.choices, label=_("Position"))
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(commune=team.commune, is_active=True)
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
+    hamlet = forms.ModelChoiceField(queryset=Hamlet.objects.none(), required=False, label=_("Hamlet"))
+    status = forms.ChoiceField(
+        choices=[("active", _("Active")), ("retired", _("Retired")), ("all", _("All"))],
+        required=False,
+        label=_("Status"),
+    )
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(commune=commune)
+        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune)
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".xlsx") or name.endswith(".csv")):
+            raise ValidationError(_("Upload an .xlsx or .csv file made from the template."))
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 5 MB; split it into several files."))
+        return upload

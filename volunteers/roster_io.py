@@ -1,0 +1,385 @@
+"""Roster import and export (.xlsx with openpyxl, or .csv) in one documented column layout.
+
+Every row is checked before anything is written; a file with one bad row writes nothing. A row
+matches an existing volunteer of the commune by phone, else by full name and date of birth, so
+importing the same file twice creates no duplicates. See docs/roster-import.md.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from volunteers.models import Commune, Hamlet, Team, TeamMembership, Volunteer
+from volunteers.phones import display_phone, normalize_phone
+from volunteers.services import membership_add
+from volunteers.text import normalize_name, strip_diacritics
+
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # as written in the template, in Vietnamese
+    help: str
+    required: bool = False
+
+
+COLUMNS = [
+    Column("full_name", "Họ và tên", gettext_lazy("Full name, e.g. Nguyễn Văn An."), required=True),
+    Column("gender", "Giới tính", gettext_lazy("Nam, Nữ or Khác; may be empty.")),
+    Column("date_of_birth", "Ngày sinh", gettext_lazy("dd/mm/yyyy, e.g. 09/08/2001; may be empty.")),
+    Column("phone", "Số điện thoại", gettext_lazy("Mobile number, e.g. 0912 345 678; may be empty.")),
+    Column("email", "Email", gettext_lazy("May be empty.")),
+    Column("hamlet", "Thôn/Tổ dân phố", gettext_lazy("Name of a hamlet already on the Hamlets page.")),
+    Column("is_union_member", "Đoàn viên", gettext_lazy("Có or Không; empty means Có.")),
+    Column("team", "Đội hình", gettext_lazy("Name of a team already on the Teams page; may be empty.")),
+    Column("position", "Vị trí", gettext_lazy("Đội trưởng, Đội phó or Thành viên; empty means Thành viên.")),
+]
+_HEADER_KEYS = {strip_diacritics(column.header): column.key for column in COLUMNS}
+_HEADER_KEYS.update({strip_diacritics(column.key.replace("_", " ")): column.key for column in COLUMNS})
+
+_GENDERS = {
+    "nam": "male",
+    "male": "male",
+    "nu": "female",
+    "female": "female",
+    "khac": "other",
+    "other": "other",
+}
+_YES = {"co", "x", "yes", "1", "true", "dv", "doan vien"}
+_NO = {"khong", "no", "0", "false"}
+_POSITIONS = {
+    "doi truong": TeamMembership.Position.LEADER,
+    "leader": TeamMembership.Position.LEADER,
+    "team leader": TeamMembership.Position.LEADER,
+    "doi pho": TeamMembership.Position.DEPUTY,
+    "deputy": TeamMembership.Position.DEPUTY,
+    "thanh vien": TeamMembership.Position.MEMBER,
+    "member": TeamMembership.Position.MEMBER,
+}
+_GENDER_LABELS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
+_POSITION_LABELS = {"leader": "Đội trưởng", "deputy": "Đội phó", "member": "Thành viên"}
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read (wrong format, no header, too many rows)."""
+
+
+@dataclass
+class RosterRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    existing: Volunteer | None = None
+    cleaned: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    rows: list[RosterRow]
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def bad_rows(self) -> list[RosterRow]:
+        return [row for row in self.rows if row.errors]
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_table(upload) -> list[tuple[int, list]]:
+    name = upload.name.lower()
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, KeyError, OSError, ValueError) as error:
+            raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
+        sheet = workbook.worksheets[0]
+        table = [(index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        workbook.close()
+        return table
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RosterFileError(
+            _("The .csv file is not in UTF-8; save it as “CSV UTF-8” and try again.")
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [(index, row) for index, row in enumerate(reader, start=1)]
+
+
+def _header_map(header: list) -> dict[int, str]:
+    mapping = {}
+    for position, cell in enumerate(header):
+        key = _HEADER_KEYS.get(strip_diacritics(_cell_text(cell)))
+        if key:
+            mapping[position] = key
+    if "full_name" not in mapping.values():
+        raise RosterFileError(
+            _("The first row must hold the column names of the template; “%(column)s” was not found.")
+            % {"column": COLUMNS[0].header}
+        )
+    return mapping
+
+
+def read_roster(upload) -> list[RosterRow]:
+    table = _read_table(upload)
+    if not table:
+        raise RosterFileError(_("The file is empty."))
+    mapping = _header_map(table[0][1])
+    rows = []
+    for line, cells in table[1:]:
+        values = {key: "" for key in mapping.values()}
+        for position, key in mapping.items():
+            if position < len(cells):
+                cell = cells[position]
+                values[key] = (
+                    cell if isinstance(cell, datetime.date | datetime.datetime) else _cell_text(cell)
+                )
+        if not any(values.values()):
+            continue
+        rows.append(RosterRow(line=line, values=values))
+    if not rows:
+        raise RosterFileError(_("The file has no volunteers below its header row."))
+    if len(rows) > MAX_ROWS:
+        raise RosterFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+    return rows
+
+
+# Checking -----------------------------------------------------------------------------------------
+
+
+def _parse_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> None:
+    values = row.values
+    cleaned = row.cleaned
+    name = normalize_name(str(values.get("full_name", "")))
+    if len(name.split()) < 2:
+        row.errors.append(_("“Họ và tên” must hold the full name (family and given name)."))
+    cleaned["full_name"] = name
+
+    gender = strip_diacritics(str(values.get("gender", "")))
+    if gender and gender not in _GENDERS:
+        row.errors.append(
+            _("“Giới tính” must be Nam, Nữ or Khác, not “%(value)s”.") % {"value": values["gender"]}
+        )
+    cleaned["gender"] = _GENDERS.get(gender, "")
+
+    try:
+        birth = _parse_date(values.get("date_of_birth", ""))
+    except ValueError:
+        birth = None
+        row.errors.append(
+            _("“Ngày sinh” “%(value)s” is not a date in dd/mm/yyyy.") % {"value": values["date_of_birth"]}
+        )
+    if birth and not (datetime.date(1920, 1, 1) <= birth <= timezone.localdate()):
+        row.errors.append(
+            _("“Ngày sinh” %(value)s is not a plausible birth date.") % {"value": f"{birth:%d/%m/%Y}"}
+        )
+    cleaned["date_of_birth"] = birth
+
+    try:
+        cleaned["phone"] = normalize_phone(str(values.get("phone", "")))
+    except ValidationError as error:
+        cleaned["phone"] = ""
+        row.errors.extend(error.messages)
+
+    email = str(values.get("email", "")).strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.errors.append(_("“Email” “%(value)s” is not an e-mail address.") % {"value": email})
+    cleaned["email"] = email
+
+    hamlet_name = str(values.get("hamlet", "")).strip()
+    cleaned["hamlet"] = hamlets.get(strip_diacritics(hamlet_name)) if hamlet_name else None
+    if hamlet_name and cleaned["hamlet"] is None:
+        row.errors.append(
+            _("The hamlet “%(value)s” is not on this commune's list; add it on the Hamlets page first.")
+            % {"value": hamlet_name}
+        )
+
+    member = strip_diacritics(str(values.get("is_union_member", "")))
+    if member and member not in _YES | _NO:
+        row.errors.append(
+            _("“Đoàn viên” must be Có or Không, not “%(value)s”.") % {"value": values["is_union_member"]}
+        )
+    cleaned["is_union_member"] = member not in _NO
+
+    team_name = str(values.get("team", "")).strip()
+    cleaned["team"] = teams.get(strip_diacritics(team_name)) if team_name else None
+    if team_name and cleaned["team"] is None:
+        row.errors.append(
+            _("The team “%(value)s” is not an active team of this commune; add it on the Teams page first.")
+            % {"value": team_name}
+        )
+    position = strip_diacritics(str(values.get("position", "")))
+    if position and position not in _POSITIONS:
+        row.errors.append(
+            _("“Vị trí” must be Đội trưởng, Đội phó or Thành viên, not “%(value)s”.")
+            % {"value": values["position"]}
+        )
+    cleaned["position"] = _POSITIONS.get(position, TeamMembership.Position.MEMBER)
+
+
+def check_roster(rows: list[RosterRow], commune: Commune) -> list[RosterRow]:
+    """Check every row and find the volunteer each one updates; writes nothing."""
+    hamlets = {strip_diacritics(h.name): h for h in Hamlet.objects.filter(commune=commune, is_active=True)}
+    teams = {strip_diacritics(t.name): t for t in Team.objects.filter(commune=commune, is_active=True)}
+    existing = list(Volunteer.objects.filter(commune=commune))
+    by_phone = {v.phone: v for v in existing if v.phone}
+    by_name_birth = {(v.search_name, v.date_of_birth): v for v in existing if v.date_of_birth}
+    seen_phones: dict[str, int] = {}
+    seen_people: dict[tuple, int] = {}
+    for row in rows:
+        _check_row(row, commune, hamlets, teams)
+        cleaned = row.cleaned
+        phone = cleaned["phone"]
+        person = (strip_diacritics(cleaned["full_name"]), cleaned["date_of_birth"])
+        if phone and phone in seen_phones:
+            row.errors.append(
+                _("The phone number is also on line %(line)s of this file.") % {"line": seen_phones[phone]}
+            )
+        if cleaned["date_of_birth"] and person in seen_people:
+            row.errors.append(
+                _("The same name and birth date are also on line %(line)s of this file.")
+                % {"line": seen_people[person]}
+            )
+        if phone:
+            seen_phones.setdefault(phone, row.line)
+        if cleaned["date_of_birth"]:
+            seen_people.setdefault(person, row.line)
+        match = by_phone.get(phone) if phone else None
+        if match is None and cleaned["date_of_birth"]:
+            match = by_name_birth.get(person)
+        row.existing = match
+    return rows
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roster_import(*, commune: Commune, upload) -> ImportReport:
+    """Read, check and, only if every row is good, write the roster. Raises RosterFileError."""
+    rows = check_roster(read_roster(upload), commune)
+    report = ImportReport(rows=rows)
+    if report.bad_rows:
+        return report
+    for row in rows:
+        cleaned = row.cleaned
+        volunteer = row.existing or Volunteer(commune=commune)
+        volunteer.full_name = cleaned["full_name"]
+        for key in ("gender", "date_of_birth", "phone", "email", "hamlet"):
+            if cleaned[key] or volunteer.pk is None:
+                setattr(volunteer, key, cleaned[key])
+        volunteer.is_union_member = cleaned["is_union_member"]
+        if volunteer.pk is None:
+            report.created += 1
+        else:
+            report.updated += 1
+        volunteer.save()
+        if cleaned["team"] is not None:
+            membership_add(team=cleaned["team"], volunteer=volunteer, position=cleaned["position"])
+    return report
+
+
+# Template and export ------------------------------------------------------------------------------
+
+
+def _header_row(sheet) -> None:
+    sheet.append([column.header for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHI", (28, 10, 12, 16, 26, 22, 10, 34, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def roster_template_xlsx() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    _header_row(sheet)
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append([_("Column"), _("Required"), _("What to write")])
+    for column in COLUMNS:
+        guide.append([column.header, _("yes") if column.required else _("no"), str(column.help)])
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["C"].width = 70
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_template_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([column.header for column in COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def roster_export_xlsx(volunteers) -> bytes:
+    """The roster in the import layout, so an exported file can be edited and imported back."""
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    _header_row(sheet)
+    for volunteer in volunteers:
+        memberships = getattr(volunteer, "current_memberships", [])
+        first = memberships[0] if memberships else None
+        sheet.append(
+            [
+                volunteer.full_name,
+                _GENDER_LABELS.get(volunteer.gender, ""),
+                volunteer.date_of_birth,
+                display_phone(volunteer.phone),
+                volunteer.email,
+                volunteer.hamlet.name if volunteer.hamlet else "",
+                "Có" if volunteer.is_union_member else "Không",
+                first.team.name if first else "",
+                _POSITION_LABELS.get(first.position, "") if first else "",
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=3).number_format = "DD/MM/YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,40 @@
+"""Reads of the volunteers app: roster queries with the filters the secretary uses."""
+
+from django.db.models import Prefetch, QuerySet
+
+from volunteers.models import Commune, TeamMembership, Volunteer
+from volunteers.text import strip_diacritics
+
+
+def roster_list(
+    *,
+    commune: Commune,
+    search: str = "",
+    team_id: int | None = None,
+    hamlet_id: int | None = None,
+    active: bool | None = True,
+) -> QuerySet[Volunteer]:
+    """A commune's volunteers in Vietnamese name order; search ignores diacritics and case."""
+    volunteers = Volunteer.objects.filter(commune=commune).select_related("hamlet", "user")
+    for word in strip_diacritics(search).split():
+        volunteers = volunteers.filter(search_name__contains=word)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if digits and len(digits) >= 4 and not volunteers.exists():
+        volunteers = Volunteer.objects.filter(commune=commune, phone__contains=digits.lstrip("0"))
+    if team_id:
+        volunteers = volunteers.filter(memberships__team_id=team_id, memberships__left_on__isnull=True)
+    if hamlet_id:
+        volunteers = volunteers.filter(hamlet_id=hamlet_id)
+    if active is not None:
+        volunteers = volunteers.filter(is_active=active)
+    current = TeamMembership.objects.filter(left_on__isnull=True).select_related("team")
+    return volunteers.prefetch_related(
+        Prefetch("memberships", queryset=current, to_attr="current_memberships")
+    )
+
+
+def team_members(*, team, include_past: bool = False) -> QuerySet[TeamMembership]:
+    memberships = team.memberships.select_related("volunteer")
+    if not include_past:
+        memberships = memberships.filter(left_on__isnull=True)
+    return memberships.order_by("left_on", "position", "volunteer__sort_key")

@@ -1,0 +1,79 @@
+"""Vietnamese text helpers: the sort order of names, and search keys without diacritics."""
+
+import unicodedata
+
+# Letters in Vietnamese alphabetical order; f, j, w, z come from foreign names and sit where
+# the Latin alphabet puts them.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: index + 1 for index, letter in enumerate(ALPHABET)}
+# Tones in the order Vietnamese dictionaries use: level, grave, hook, tilde, acute, dot below.
+_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a different letter rather than a tone.
+_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+_GIVEN_WIDTH, _FAMILY_WIDTH, _MIDDLE_WIDTH = 12, 10, 24
+
+
+def _letters_and_tones(word: str) -> tuple[list[int], list[int]]:
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in _TONE_MARKS:
+            if tones:
+                tones[-1] = max(tones[-1], _TONE_MARKS[char])
+            continue
+        if char in _SHAPE_MARKS and letters:
+            base = ALPHABET[letters[-1] - 1] if letters[-1] <= len(ALPHABET) else ""
+            shaped = unicodedata.normalize("NFC", base + char)
+            if shaped in _RANK:
+                letters[-1] = _RANK[shaped]
+            continue
+        if unicodedata.category(char) == "Mn":
+            continue
+        letters.append(_RANK.get(char, len(ALPHABET) + 1 + min(ord(char), 600) % 600))
+        tones.append(0)
+    return letters, tones
+
+
+def _encode(numbers: list[int], width: int) -> str:
+    # Two lowercase letters per position, padded with the lowest code, so that the key sorts
+    # the same under any database collation.
+    padded = (numbers + [0] * width)[:width]
+    return "".join(chr(97 + n // 26) + chr(97 + n % 26) for n in padded)
+
+
+def split_name(full_name: str) -> tuple[str, str, str]:
+    """(family, middle, given) of "Nguyễn Thị Minh Khai" is ("Nguyễn", "Thị Minh", "Khai")."""
+    words = full_name.split()
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def name_sort_key(full_name: str) -> str:
+    """Order by given name, then family name, then middle name; in each, letters first, then tones."""
+    family, middle, given = split_name(normalize_spaces(full_name))
+    parts = []
+    for word, width in ((given, _GIVEN_WIDTH), (family, _FAMILY_WIDTH), (middle, _MIDDLE_WIDTH)):
+        letters, tones = _letters_and_tones(word)
+        parts.append(_encode(letters, width) + _encode(tones, width))
+    return "".join(parts)
+
+
+def strip_diacritics(text: str) -> str:
+    """ "Nguyễn Văn Đức" becomes "nguyen van duc": the key for searching without diacritics."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    return normalize_spaces("".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def normalize_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def normalize_name(text: str) -> str:
+    """Trim, join spaces and capitalise each word, as names are written: "nguyễn văn an" → "Nguyễn Văn An"."""
+    return " ".join(
+        word[:1].upper() + word[1:].lower() for word in unicodedata.normalize("NFC", text).split()
+    )
