@@ -1,13 +1,15 @@
 """Roster import and export (.xlsx with openpyxl, or .csv) in one documented column layout.
 
 Every row is checked before anything is written; a file with one bad row writes nothing. A row
-matches an existing volunteer of the commune by phone, else by full name and date of birth, so
-importing the same file twice creates no duplicates. See docs/roster-import.md.
+matches an existing volunteer of the commune by phone, else by full name and date of birth (else,
+with neither given, by a name only one volunteer has), so importing the same file twice creates
+no duplicates. See docs/roster-import.md.
 """
 
 import csv
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -114,7 +116,7 @@ def _read_table(upload) -> list[tuple[int, list]]:
     if name.endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
             raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
         sheet = workbook.worksheets[0]
         table = [(index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -269,6 +271,9 @@ def check_roster(rows: list[RosterRow], commune: Commune) -> list[RosterRow]:
     existing = list(Volunteer.objects.filter(commune=commune))
     by_phone = {v.phone: v for v in existing if v.phone}
     by_name_birth = {(v.search_name, v.date_of_birth): v for v in existing if v.date_of_birth}
+    by_name: dict[str, list[Volunteer]] = {}
+    for volunteer in existing:
+        by_name.setdefault(volunteer.search_name, []).append(volunteer)
     seen_phones: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
     for row in rows:
@@ -292,6 +297,10 @@ def check_roster(rows: list[RosterRow], commune: Commune) -> list[RosterRow]:
         match = by_phone.get(phone) if phone else None
         if match is None and cleaned["date_of_birth"]:
             match = by_name_birth.get(person)
+        if match is None and not phone and not cleaned["date_of_birth"]:
+            # Nothing else to go on: the name alone, if exactly one volunteer of the commune has it.
+            namesakes = by_name.get(person[0], [])
+            match = namesakes[0] if len(namesakes) == 1 else None
         row.existing = match
     return rows
 
