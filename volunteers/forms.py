@@ -98,12 +98,25 @@ class MembershipForm(forms.Form):
 
 class RosterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
-    hamlet = forms.ModelChoiceField(queryset=Hamlet.objects.none(), required=False, label=_("Hamlet"))
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        label=_("Team"),
+        empty_label=_("All teams"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    hamlet = forms.ModelChoiceField(
+        queryset=Hamlet.objects.none(),
+        required=False,
+        label=_("Hamlet"),
+        empty_label=_("All hamlets"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     status = forms.ChoiceField(
         choices=[("active", _("Active")), ("retired", _("Retired")), ("all", _("All"))],
         required=False,
         label=_("Status"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, commune, **kwargs):
