@@ -19,7 +19,9 @@ def _entries():
 
     return [
         (_("Home"), "home", lambda user: True),
-        (_("Volunteers and teams"), "volunteers:unit_list", access.may_open_units),
+        (_("My shifts"), "sessions:my_shifts", lambda user: access.scope_for(user).volunteer is not None),
+        (_("Communes and wards"), "volunteers:unit_list", access.may_open_units),
+        (_("Province campaigns"), "sessions:my_province_campaigns", access.is_province_officer),
     ]
 
 

@@ -44,5 +44,6 @@ urlpatterns = [
         name="set_password",
     ),
     path("", include("volunteers.urls")),
+    path("", include("sessions.urls")),
     path("admin/", admin.site.urls),
 ]

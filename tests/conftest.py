@@ -86,6 +86,42 @@ def world(db):
         province=other_province,
     )
     invited = users["volunteer"]
+
+    from django.utils import timezone
+
+    from sessions import services as session_services
+    from sessions.models import Campaign, HelpSession, Service
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        name="Tháng cao điểm VNeID",
+        starts_on=today.replace(day=1),
+        ends_on=today + timezone.timedelta(days=30),
+        commune=commune,
+    )
+    province_campaign = Campaign.objects.create(
+        name="Đổi thẻ đảng viên toàn tỉnh",
+        starts_on=today,
+        ends_on=today + timezone.timedelta(days=7),
+        province=province,
+    )
+    session = HelpSession.objects.create(
+        commune=commune,
+        team=team,
+        campaign=campaign,
+        place_kind="service_centre",
+        date=today,
+        starts_at="07:00",
+        ends_at="11:00",
+        volunteers_needed=4,
+    )
+    session_services.signup(session=session, volunteer=member)
+    record, _created = session_services.record_create(
+        session=session,
+        recorded_by=users["volunteer"],
+        service=Service.objects.get(code="vneid_level2"),
+        volunteer=member,
+    )
     return {
         "province": province,
         "commune": commune,
@@ -97,6 +133,9 @@ def world(db):
         "member": member,
         "membership": membership,
         "users": users,
+        "session": session,
+        "record": record,
+        "campaign": campaign,
         # Values for every URL keyword argument, so the access walk can build each URL.
         "url_kwargs": {
             "code": commune.code,
@@ -105,6 +144,11 @@ def world(db):
             "hamlet_id": hamlet.pk,
             "membership_id": membership.pk,
             "file_format": "xlsx",
+            "session_id": session.pk,
+            "record_id": record.pk,
+            "campaign_id": campaign.pk,
+            "province_campaign_id": province_campaign.pk,
+            "province_code": province.code,
             "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
             "token": default_token_generator.make_token(invited),
         },

@@ -29,6 +29,14 @@ ALLOWED = {
     "commune.read_reports": {"secretary", "commune_leader", "province_officer"},
     "team.view": {"secretary", "province_officer", "team_leader"},
     "team.manage": {"secretary"},
+    # The world's shift belongs to the team_leader's team; volunteer is signed up and recorded on it.
+    "session.view": {"secretary", "commune_leader", "province_officer", "team_leader", "volunteer"},
+    "session.manage": {"secretary"},
+    "session.attendance": {"secretary", "team_leader"},
+    "session.record": {"secretary", "team_leader", "volunteer"},
+    "session.signup": {"volunteer", "team_leader"},
+    "record.change": {"secretary", "team_leader", "volunteer"},
+    "province.manage_campaigns": {"province_officer"},
 }
 
 
@@ -136,6 +144,13 @@ def test_province_officer_reads_rosters_but_changes_nothing(client_as, world):
     assert world["member"].is_active
 
 
-def test_menu_shows_only_what_the_role_may_use(client_as):
-    assert "Tình nguyện viên và đội hình" in client_as("secretary").get("/").content.decode()
-    assert "Tình nguyện viên và đội hình" not in client_as("commune_leader").get("/").content.decode()
+def test_menu_shows_only_what_the_role_may_use(client_as, world):
+    assert "Xã, phường" in client_as("secretary").get("/").content.decode()
+    assert "Xã, phường" not in client_as("volunteer").get("/").content.decode()
+    assert "Ca trực của tôi" in client_as("volunteer").get("/").content.decode()
+    sessions_page = client_as("commune_leader").get(
+        reverse("sessions:session_list", kwargs={"code": world["commune"].code})
+    )
+    assert "Ca trực" in sessions_page.content.decode()
+    assert "Nhập danh sách" not in sessions_page.content.decode()
+    assert "/roster/" not in sessions_page.content.decode()

@@ -8,8 +8,9 @@ Every view, htmx fragment, export and task asks this module. The rules are DESIG
 - commune leader (RoleAssignment, commune): dashboards and reports of that commune, read-only;
 - province officer (RoleAssignment, province): dashboards of all its communes, rosters read-only.
 
-Views declare an action with `@require(action)`; the decorator resolves the place named in the URL
-and answers 404 when the user may not see it at all, 403 when they may see it but not do this.
+Views declare an action with `@require(action)`; the decorator resolves the place, shift or record
+named in the URL and answers 404 when the user may not see it at all, 403 when they may see it but
+not do this. Tasks and exports use the same functions (`sessions_visible`, `records_visible`, …).
 """
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from volunteers.models import Commune, RoleAssignment, Team, TeamMembership, Volunteer
@@ -30,7 +32,13 @@ COMMUNE_ACTIONS = {
     "commune.read_reports": {"secretary", "commune_leader", "province_officer"},
 }
 TEAM_ACTIONS = {"team.view", "team.manage"}
+SESSION_ACTIONS = {"session.view", "session.manage", "session.attendance", "session.record", "session.signup"}
+RECORD_ACTIONS = {"record.change"}
+PROVINCE_ACTIONS = {"province.manage_campaigns"}
 OTHER_ACTIONS = {"public", "signed_in"}
+ALL_ACTIONS = (
+    set(COMMUNE_ACTIONS) | TEAM_ACTIONS | SESSION_ACTIONS | RECORD_ACTIONS | PROVINCE_ACTIONS | OTHER_ACTIONS
+)
 
 
 @dataclass(frozen=True)
@@ -168,10 +176,93 @@ def volunteer_allows(user, volunteer: Volunteer, action: str) -> bool:
     return volunteers_visible(user).filter(pk=volunteer.pk).exists()
 
 
-def may_open_units(user) -> bool:
-    """Whether the menu shows the roster pages (secretaries and province officers)."""
+# Help sessions and records of help ------------------------------------------------------------------
+
+
+def sessions_visible(user) -> QuerySet:
+    """Secretaries, commune leaders and province officers: all sessions of their places; team
+    leaders: their teams' sessions; volunteers: their commune's open shifts and their own."""
+    from sessions.models import HelpSession
+
     scope = scope_for(user)
-    return bool(scope.secretary_of or scope.officer_of)
+    condition = (
+        Q(commune_id__in=scope.secretary_of | scope.commune_leader_of)
+        | Q(commune__province_id__in=scope.officer_of)
+        | Q(team_id__in=scope.led_team_ids)
+    )
+    if scope.volunteer is not None:
+        condition |= Q(
+            commune_id=scope.volunteer.commune_id,
+            status=HelpSession.Status.PLANNED,
+            date__gte=timezone.localdate(),
+        )
+        condition |= Q(attendances__volunteer=scope.volunteer)
+    return HelpSession.objects.filter(condition).distinct()
+
+
+def active_attendance(user, session):
+    scope = scope_for(user)
+    if scope.volunteer is None:
+        return None
+    return session.attendances.filter(volunteer=scope.volunteer, withdrawn_at__isnull=True).first()
+
+
+def session_allows(user, session, action: str) -> bool:
+    scope = scope_for(user)
+    is_secretary = session.commune_id in scope.secretary_of
+    leads_team = session.team_id is not None and session.team_id in scope.led_team_ids
+    if action == "session.view":
+        return sessions_visible(user).filter(pk=session.pk).exists()
+    if action == "session.manage":
+        return is_secretary
+    if action == "session.attendance":
+        return is_secretary or leads_team
+    if action == "session.record":
+        return is_secretary or leads_team or active_attendance(user, session) is not None
+    if action == "session.signup":
+        return scope.volunteer is not None and scope.volunteer.commune_id == session.commune_id
+    raise ValueError(action)
+
+
+def records_visible(user) -> QuerySet:
+    from sessions.models import HelpRecord
+
+    scope = scope_for(user)
+    condition = (
+        Q(session__commune_id__in=scope.secretary_of | scope.commune_leader_of)
+        | Q(session__commune__province_id__in=scope.officer_of)
+        | Q(session__team_id__in=scope.led_team_ids)
+        | Q(recorded_by=user)
+    )
+    return HelpRecord.objects.filter(condition)
+
+
+def record_allows(user, record, action: str) -> bool:
+    """Change (correct, delete, undo): the secretary always; the session team's leader and the
+    volunteer who recorded it until the secretary closes the session."""
+    scope = scope_for(user)
+    session = record.session
+    if session.commune_id in scope.secretary_of:
+        return True
+    if session.is_closed:
+        return False
+    return record.recorded_by_id == user.pk or (
+        session.team_id is not None and session.team_id in scope.led_team_ids
+    )
+
+
+def province_allows(user, province_code: int, action: str) -> bool:
+    return province_code in scope_for(user).officer_of
+
+
+def is_province_officer(user) -> bool:
+    return bool(scope_for(user).officer_of)
+
+
+def may_open_units(user) -> bool:
+    """Whether the menu shows the communes' pages (secretaries, commune leaders, province officers)."""
+    scope = scope_for(user)
+    return bool(scope.secretary_of or scope.commune_leader_of or scope.officer_of)
 
 
 # The decorator every view wears -------------------------------------------------------------------
@@ -201,13 +292,53 @@ def _resolve_team(user, code: int, team_id: int, action: str) -> Team:
     return team
 
 
+def _resolve_session(user, code: int, session_id: int, action: str):
+    from sessions.models import HelpSession
+
+    session = (
+        HelpSession.objects.select_related("commune__province", "team", "campaign", "hamlet")
+        .filter(pk=session_id, commune_id=code)
+        .first()
+    )
+    if session is None or not session_allows(user, session, "session.view"):
+        raise Http404(_("No such shift, or it is not one your account may see."))
+    if not session_allows(user, session, action):
+        raise PermissionDenied(_("Your role does not allow this for this shift."))
+    return session
+
+
+def _resolve_record(user, code: int, session_id: int, record_id: int, action: str):
+    session = _resolve_session(user, code, session_id, "session.view")
+    record = session.records.select_related("service", "session").filter(pk=record_id).first()
+    if record is None or not records_visible(user).filter(pk=record.pk).exists():
+        raise Http404(_("No such record, or it is not one your account may see."))
+    if not record_allows(user, record, action):
+        if session.is_closed:
+            raise PermissionDenied(
+                _("The shift has been closed by the secretary; its records can no longer be changed.")
+            )
+        raise PermissionDenied(_("You may change only the records you made yourself."))
+    return record
+
+
+def _resolve_province(user, province_code: int, action: str):
+    from volunteers.models import Province
+
+    province = Province.objects.filter(pk=province_code).first()
+    if province is None or not province_allows(user, province_code, action):
+        raise Http404(_("No such province, or it is not one your account may see."))
+    return province
+
+
 def require(action: str):
     """Declare and enforce a view's access rule.
 
-    Commune actions turn the URL's `code` into `commune`; team actions turn `code` and `team_id`
-    into `team`. Objects further down the URL are looked up inside that place by the view.
+    Commune actions turn the URL's `code` into `commune`; team actions `code` and `team_id` into
+    `team`; session actions `code` and `session_id` into `session`; record actions add `record_id`
+    and give `record`; province actions turn `province_code` into `province`. Objects further down
+    the URL are looked up inside that place by the view.
     """
-    if action not in COMMUNE_ACTIONS and action not in TEAM_ACTIONS and action not in OTHER_ACTIONS:
+    if action not in ALL_ACTIONS:
         raise ValueError(f"unknown access action {action!r}")
 
     def decorator(view):
@@ -223,6 +354,20 @@ def require(action: str):
                 kwargs["team"] = _resolve_team(
                     request.user, kwargs.pop("code"), kwargs.pop("team_id"), action
                 )
+            elif action in SESSION_ACTIONS:
+                kwargs["session"] = _resolve_session(
+                    request.user, kwargs.pop("code"), kwargs.pop("session_id"), action
+                )
+            elif action in RECORD_ACTIONS:
+                kwargs["record"] = _resolve_record(
+                    request.user,
+                    kwargs.pop("code"),
+                    kwargs.pop("session_id"),
+                    kwargs.pop("record_id"),
+                    action,
+                )
+            elif action in PROVINCE_ACTIONS:
+                kwargs["province"] = _resolve_province(request.user, kwargs.pop("province_code"), action)
             return view(request, *args, **kwargs)
 
         protected = login_required(guarded)

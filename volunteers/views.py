@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,14 +47,24 @@ def _commune_context(request, commune, **extra):
     }
 
 
+def _commune_home(user, commune) -> str:
+    if commune_allows(user, commune, "commune.read_roster"):
+        return reverse("volunteers:roster", kwargs={"code": commune.code})
+    return reverse("sessions:session_list", kwargs={"code": commune.code})
+
+
 @require("signed_in")
 def unit_list(request):
-    communes = communes_for(request.user, "commune.read_roster").annotate(
-        volunteer_count=Count("volunteers", filter=Q(volunteers__is_active=True), distinct=True),
-        team_count=Count("teams", filter=Q(teams__is_active=True), distinct=True),
+    communes = list(
+        communes_for(request.user, "commune.read_reports").annotate(
+            volunteer_count=Count("volunteers", filter=Q(volunteers__is_active=True), distinct=True),
+            team_count=Count("teams", filter=Q(teams__is_active=True), distinct=True),
+        )
     )
     if len(communes) == 1:
-        return redirect("volunteers:roster", code=communes[0].code)
+        return redirect(_commune_home(request.user, communes[0]))
+    for commune in communes:
+        commune.home_url = _commune_home(request.user, commune)
     return render(request, "volunteers/unit_list.html", {"communes": communes})
 
 

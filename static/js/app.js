@@ -6,3 +6,31 @@ document.addEventListener("htmx:responseError", function (event) {
     : "Yêu cầu không thành công (" + status + "). Chưa có gì thay đổi; vui lòng thử lại.";
   window.alert(text);
 });
+
+// Entries of help carry an id made here, before sending: a retried or double-tapped submit
+// reuses it, and the server records it once. A fresh id comes with each new form htmx swaps in.
+function newEntryId() {
+  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+}
+
+function armEntryForms(root) {
+  root.querySelectorAll("form[data-entry-form] input[name=client_id]").forEach(function (input) {
+    if (!input.value) input.value = newEntryId();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () { armEntryForms(document); });
+document.addEventListener("htmx:load", function (event) { armEntryForms(event.detail.elt); });
+// A plain (non-htmx) double submit would send the same id twice; that is fine, and blocked here too.
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (!form.matches("form[data-entry-form]") || form.hasAttribute("hx-post")) return;
+  if (form.dataset.sending) { event.preventDefault(); return; }
+  form.dataset.sending = "1";
+});

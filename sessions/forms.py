@@ -1,0 +1,325 @@
+"""Forms of the sessions app: shifts, runs of shifts, attendance, records of help, campaigns."""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
+from sessions.selectors import campaigns_for_commune, services_for_recording
+from sessions.services import Slot
+from volunteers.models import Hamlet, Team
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, service):
+        return f"{service.category.name} · {service.name}"
+
+
+def _limit_to_commune(form, commune):
+    if "team" in form.fields:
+        form.fields["team"].queryset = Team.objects.filter(commune=commune, is_active=True)
+    if "hamlet" in form.fields:
+        form.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+    if "campaign" in form.fields:
+        form.fields["campaign"].queryset = campaigns_for_commune(commune)
+
+
+class HelpSessionForm(forms.ModelForm):
+    class Meta:
+        model = HelpSession
+        fields = [
+            "date",
+            "starts_at",
+            "ends_at",
+            "place_kind",
+            "hamlet",
+            "address",
+            "team",
+            "campaign",
+            "volunteers_needed",
+            "notes",
+        ]
+        widgets = {
+            "date": DATE_WIDGET,
+            "starts_at": TIME_WIDGET,
+            "ends_at": TIME_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        _limit_to_commune(self, commune)
+
+
+SLOT_PATTERN = re.compile(r"^\s*(\d{1,2})[:hg]?(\d{2})?\s*[-–]\s*(\d{1,2})[:hg]?(\d{2})?\s*$")
+
+
+def parse_slots(text: str) -> list[Slot]:
+    """ "07-11, 11:00-15:00, 19h-22h" → slots; raises ValidationError naming the bad part."""
+    slots = []
+    for part in re.split(r"[,;\n]+", text):
+        if not part.strip():
+            continue
+        match = SLOT_PATTERN.match(part.replace("h", ":").replace("g", ":").replace("::", ":"))
+        if not match:
+            raise ValidationError(
+                _("“%(part)s” is not a time range like 07:00-11:00."), params={"part": part.strip()}
+            )
+        start_hour, start_minute, end_hour, end_minute = (int(x or 0) for x in match.groups())
+        try:
+            start = datetime.time(start_hour, start_minute)
+            end = datetime.time(end_hour, end_minute) if end_hour < 24 else datetime.time(23, 59)
+        except ValueError:
+            raise ValidationError(
+                _("“%(part)s” is not a valid time."), params={"part": part.strip()}
+            ) from None
+        if end <= start:
+            raise ValidationError(
+                _("In “%(part)s” the shift must end after it starts."), params={"part": part.strip()}
+            )
+        slots.append(Slot(start, end))
+    if not slots:
+        raise ValidationError(_("Enter at least one shift, for example 07:00-11:00."))
+    return slots
+
+
+class SessionBatchForm(forms.ModelForm):
+    """A run of shifts: every chosen day in a range, at each of several times."""
+
+    WEEKDAYS = [
+        (0, _("Mon")),
+        (1, _("Tue")),
+        (2, _("Wed")),
+        (3, _("Thu")),
+        (4, _("Fri")),
+        (5, _("Sat")),
+        (6, _("Sun")),
+    ]
+
+    first_day = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    last_day = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+    slots = forms.CharField(
+        label=_("Shifts each day"),
+        initial="07:00-11:00, 11:00-15:00, 15:00-19:00, 19:00-22:00",
+        help_text=_("Times separated by commas, e.g. 07:00-11:00, 11:00-15:00."),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Only on"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for every day."),
+    )
+
+    class Meta:
+        model = HelpSession
+        fields = ["place_kind", "hamlet", "address", "team", "campaign", "volunteers_needed", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        _limit_to_commune(self, commune)
+        order = ["first_day", "last_day", "slots", "weekdays"]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+    def clean_slots(self):
+        return parse_slots(self.cleaned_data["slots"])
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day must not be before the first day."))
+        campaign = cleaned.get("campaign")
+        if campaign and first and last and (first < campaign.starts_on or last > campaign.ends_on):
+            self.add_error(
+                "campaign",
+                _("The shifts must fall inside the campaign (%(start)s–%(end)s).")
+                % {"start": f"{campaign.starts_on:%d/%m/%Y}", "end": f"{campaign.ends_on:%d/%m/%Y}"},
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The template shift has no date or times of its own; model validation runs per shift.
+        pass
+
+
+class SessionFilterForm(forms.Form):
+    first_day = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    last_day = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("Campaign"))
+    place_kind = forms.ChoiceField(
+        choices=[("", _("All places")), *PlaceKind.choices], required=False, label=_("Place")
+    )
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(commune=commune)
+        self.fields["campaign"].queryset = campaigns_for_commune(commune)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class QuickRecordForm(forms.Form):
+    """One tap: a service, and the id the page made for this entry."""
+
+    client_id = forms.UUIDField(required=False)
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), to_field_name="code")
+    citizen_count = forms.IntegerField(
+        label=_("Number of citizens"),
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": MAX_TALLY}),
+    )
+
+    def clean_citizen_count(self):
+        count = self.cleaned_data["citizen_count"]
+        if count < 1:
+            raise ValidationError(_("Enter at least 1 citizen."))
+        if count > MAX_TALLY:
+            raise ValidationError(
+                _("%(count)s citizens in one entry is too many; the most is %(max)s.")
+                % {"count": count, "max": "10.000"}
+            )
+        return count
+
+
+class TallyForm(QuickRecordForm):
+    service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services_for_recording()
+        self.fields["service"].to_field_name = "code"
+
+
+class RecordDetailForm(forms.ModelForm):
+    service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
+
+    class Meta:
+        model = HelpRecord
+        fields = [
+            "service",
+            "citizen_count",
+            "outcome",
+            "form_of_help",
+            "procedure",
+            "gender",
+            "age_band",
+            "has_disability",
+            "hamlet",
+            "note",
+        ]
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "gender": forms.RadioSelect,
+            "age_band": forms.RadioSelect,
+            "procedure": forms.TextInput(attrs={"list": "procedure-suggestions"}),
+        }
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.service_id
+        self.fields["service"].queryset = (
+            Service.objects.filter(pk=current) | services_for_recording()
+            if current
+            else services_for_recording()
+        )
+        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["gender"].choices = [("", _("not asked")), *HelpRecord.Gender.choices]
+        self.fields["age_band"].choices = [("", _("not asked")), *HelpRecord.AgeBand.choices]
+        self.fields["citizen_count"].widget.attrs.update({"min": 1, "max": MAX_TALLY, "inputmode": "numeric"})
+
+    def clean_citizen_count(self):
+        count = self.cleaned_data["citizen_count"]
+        if not 1 <= count <= MAX_TALLY:
+            raise ValidationError(
+                _("The number of citizens must be between 1 and %(max)s."), params={"max": "10.000"}
+            )
+        return count
+
+    def clean_service(self):
+        service = self.cleaned_data["service"]
+        if not service.is_active and service.pk != self.instance.service_id:
+            raise ValidationError(_("This service is no longer in use; choose another."))
+        return service
+
+
+class ContactForm(forms.Form):
+    """A citizen's name and phone for a follow-up, only with their consent."""
+
+    name = forms.CharField(label=_("Citizen's name"), max_length=100)
+    phone = forms.CharField(label=_("Citizen's phone"), max_length=20, required=False)
+    purpose = forms.CharField(label=_("What the citizen agreed to"), max_length=200)
+    consent = forms.BooleanField(
+        label=_("The citizen agreed that we keep this name and phone for that purpose")
+    )
+
+    def clean_phone(self):
+        from volunteers.phones import normalize_phone
+
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "starts_on", "ends_on", "description"]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("starts_on") and cleaned.get("ends_on"):
+            outside = self.instance.help_sessions.exclude(
+                date__gte=cleaned["starts_on"], date__lte=cleaned["ends_on"]
+            ).count()
+            if outside:
+                raise ValidationError(
+                    _("%(count)s shifts of this campaign would fall outside the new dates; move them first."),
+                    params={"count": outside},
+                )
+        return cleaned
+
+
+class TargetForm(forms.ModelForm):
+    service = ServiceChoiceField(
+        queryset=Service.objects.none(), required=False, label=_("Only this service")
+    )
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["label", "metric", "service", "done_only", "value"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.select_related("category")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("metric") != CampaignTarget.Metric.CITIZEN_TURNS and (
+            cleaned.get("service") or cleaned.get("done_only")
+        ):
+            self.add_error("service", _("A service or “done only” applies to citizen-turns only."))
+        if cleaned.get("value") == 0:
+            self.add_error("value", _("A target must be at least 1."))
+        return cleaned
+
+
+TargetFormSet = inlineformset_factory(
+    Campaign, CampaignTarget, form=TargetForm, extra=2, can_delete=True, max_num=20, validate_max=True
+)

@@ -1,0 +1,184 @@
+"""Reads of the sessions app: shift lists, a shift's figures, campaign progress, my shifts."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from sessions.models import Attendance, Campaign, CampaignTarget, HelpRecord, HelpSession, Service
+from volunteers.models import Commune, Volunteer
+
+
+def live_records() -> QuerySet[HelpRecord]:
+    """Records that count: not deleted, on shifts that were not cancelled."""
+    return HelpRecord.objects.filter(deleted_at__isnull=True).exclude(
+        session__status=HelpSession.Status.CANCELLED
+    )
+
+
+def session_list(
+    *,
+    sessions: QuerySet[HelpSession],
+    first_day: datetime.date | None = None,
+    last_day: datetime.date | None = None,
+    team_id: int | None = None,
+    campaign_id: int | None = None,
+    place_kind: str = "",
+) -> QuerySet[HelpSession]:
+    if first_day:
+        sessions = sessions.filter(date__gte=first_day)
+    if last_day:
+        sessions = sessions.filter(date__lte=last_day)
+    if team_id:
+        sessions = sessions.filter(team_id=team_id)
+    if campaign_id:
+        sessions = sessions.filter(campaign_id=campaign_id)
+    if place_kind:
+        sessions = sessions.filter(place_kind=place_kind)
+    return sessions.select_related("team", "campaign", "hamlet").annotate(
+        signed_up=Count("attendances", filter=Q(attendances__withdrawn_at__isnull=True), distinct=True),
+        present=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+    )
+
+
+@dataclass
+class SessionFigures:
+    needed: int
+    signed_up: int
+    present: int
+    volunteer_minutes: int
+    citizen_turns: int
+    by_service: list[tuple[Service, int]]
+
+    @property
+    def volunteer_hours(self) -> float:
+        return round(self.volunteer_minutes / 60, 1)
+
+
+def session_figures(session: HelpSession) -> SessionFigures:
+    attendance = session.attendances.aggregate(
+        signed_up=Count("id", filter=Q(withdrawn_at__isnull=True)),
+        present=Count("id", filter=Q(present=True)),
+        minutes=Sum("present_minutes"),
+    )
+    records = live_records().filter(session=session)
+    rows = records.values("service").annotate(citizens=Sum("citizen_count")).order_by("-citizens")
+    services = Service.objects.in_bulk([row["service"] for row in rows])
+    by_service = [(services[row["service"]], row["citizens"]) for row in rows]
+    return SessionFigures(
+        needed=session.volunteers_needed,
+        signed_up=attendance["signed_up"] or 0,
+        present=attendance["present"] or 0,
+        volunteer_minutes=attendance["minutes"] or 0,
+        citizen_turns=sum(count for _service, count in by_service),
+        by_service=by_service,
+    )
+
+
+def user_entries(*, session: HelpSession, user, limit: int = 10) -> QuerySet[HelpRecord]:
+    return (
+        HelpRecord.objects.filter(session=session, recorded_by=user, deleted_at__isnull=True)
+        .select_related("service")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def user_citizen_turns(*, session: HelpSession, user) -> int:
+    return (
+        live_records()
+        .filter(session=session, recorded_by=user)
+        .aggregate(total=Sum("citizen_count"))["total"]
+        or 0
+    )
+
+
+def services_for_recording() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True, category__is_active=True).select_related("category")
+
+
+def campaigns_for_commune(commune: Commune) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(Q(commune=commune) | Q(province_id=commune.province_id)).select_related(
+        "commune", "province"
+    )
+
+
+@dataclass
+class TargetProgress:
+    target: CampaignTarget
+    reached: float
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.reached / self.target.value)) if self.target.value else 100
+
+
+def campaign_progress(campaign: Campaign, commune: Commune | None = None) -> list[TargetProgress]:
+    """Each target against what was done in the campaign's place and dates (optionally one
+    commune of a province-wide campaign). Counts every shift in that place and range, whether or
+    not it was tagged with the campaign."""
+    place = (
+        Q(session__commune=commune)
+        if commune
+        else (
+            Q(session__commune=campaign.commune)
+            if campaign.commune_id
+            else Q(session__commune__province=campaign.province)
+        )
+    )
+    dates = Q(session__date__gte=campaign.starts_on, session__date__lte=campaign.ends_on)
+    progress = []
+    for target in campaign.targets.select_related("service"):
+        if target.metric == CampaignTarget.Metric.CITIZEN_TURNS:
+            records = live_records().filter(place, dates)
+            if target.service_id:
+                records = records.filter(service=target.service)
+            if target.done_only:
+                records = records.filter(outcome=HelpRecord.Outcome.DONE)
+            reached = records.aggregate(total=Sum("citizen_count"))["total"] or 0
+        else:
+            attendances = Attendance.objects.filter(place, dates, present=True).exclude(
+                session__status=HelpSession.Status.CANCELLED
+            )
+            if target.metric == CampaignTarget.Metric.VOLUNTEER_TURNS:
+                reached = attendances.count()
+            else:
+                reached = round((attendances.aggregate(total=Sum("present_minutes"))["total"] or 0) / 60, 1)
+        progress.append(TargetProgress(target=target, reached=reached))
+    return progress
+
+
+def my_shifts(volunteer: Volunteer) -> dict:
+    today = timezone.localdate()
+    mine = (
+        HelpSession.objects.filter(attendances__volunteer=volunteer, attendances__withdrawn_at__isnull=True)
+        .select_related("team", "commune")
+        .order_by("date", "starts_at")
+    )
+    open_shifts = (
+        session_list(
+            sessions=HelpSession.objects.filter(
+                commune_id=volunteer.commune_id, status=HelpSession.Status.PLANNED, date__gte=today
+            ).exclude(attendances__volunteer=volunteer, attendances__withdrawn_at__isnull=True),
+        )
+        .filter(closed_at__isnull=True)
+        .order_by("date", "starts_at")
+    )
+    return {
+        "today": [s for s in mine.filter(date=today) if not s.is_cancelled],
+        "upcoming": mine.filter(date__gt=today).exclude(status=HelpSession.Status.CANCELLED),
+        "past": mine.filter(date__lt=today).order_by("-date", "-starts_at")[:20],
+        "open": open_shifts[:50],
+    }
+
+
+def volunteer_totals(volunteer: Volunteer) -> dict:
+    attendance = Attendance.objects.filter(volunteer=volunteer, present=True).aggregate(
+        turns=Count("id"), minutes=Sum("present_minutes")
+    )
+    citizens = live_records().filter(volunteer=volunteer).aggregate(total=Sum("citizen_count"))["total"] or 0
+    return {
+        "volunteer_turns": attendance["turns"] or 0,
+        "volunteer_hours": round((attendance["minutes"] or 0) / 60, 1),
+        "citizen_turns": citizens,
+    }
