@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
@@ -150,8 +151,9 @@ class SessionBatchForm(forms.ModelForm):
         return cleaned
 
     def _post_clean(self):
-        # The template shift has no date or times of its own; model validation runs per shift.
-        pass
+        # The template shift has no date or times of its own, so copy the fields without model
+        # validation; each created shift is validated in full by the service.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
 
 
 class SessionFilterForm(forms.Form):

@@ -469,7 +469,8 @@ def record_edit(request, record):
         "history": record.changes.select_related("changed_by"),
         "procedures": PROCEDURE_SUGGESTIONS,
     }
-    return render(request, "sessions/record_form.html", context, status=400 if form.errors else 200)
+    invalid = form.errors or (contact_form is not None and contact_form.errors)
+    return render(request, "sessions/record_form.html", context, status=400 if invalid else 200)
 
 
 @require("session.attendance")

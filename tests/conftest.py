@@ -1,5 +1,6 @@
 """Shared fixtures: users, a signed-in client, and gates for tests that need outside services."""
 
+import datetime
 import os
 
 import pytest
@@ -40,7 +41,32 @@ def redis_services():
 
 
 @pytest.fixture
-def world(db):
+def postgresql():
+    """The machine's PostgreSQL, as CI's second run gives it; skips on SQLite."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _require("needs DATABASE_URL (PostgreSQL)", bool(os.environ.get("XKS_REQUIRE_SERVICES")))
+
+
+def restore_service_taxonomy():
+    """Transactional tests (browser, concurrency) empty every table afterwards, data migrations
+    included; put the seeded services back the way migration 0002 writes them."""
+    import importlib
+
+    from django.apps import apps
+
+    from sessions.models import Service
+
+    if not Service.objects.exists():
+        importlib.import_module("sessions.migrations.0002_seed_services").seed(apps, None)
+
+
+@pytest.fixture
+def taxonomy(db):
+    restore_service_taxonomy()
+
+
+@pytest.fixture
+def world(db, taxonomy):
     """Two provinces; commune A (with a hamlet, a team, a leader and a member) and commune B in
     province 1, commune C in province 2; one account per role. Used by access and view tests."""
     from django.contrib.auth.tokens import default_token_generator
@@ -111,8 +137,8 @@ def world(db):
         campaign=campaign,
         place_kind="service_centre",
         date=today,
-        starts_at="07:00",
-        ends_at="11:00",
+        starts_at=datetime.time(7, 0),
+        ends_at=datetime.time(11, 0),
         volunteers_needed=4,
     )
     session_services.signup(session=session, volunteer=member)

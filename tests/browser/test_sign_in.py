@@ -8,7 +8,7 @@ from tests.browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_demo_account_signs_in_switches_language_and_signs_out(page):
+def test_demo_account_signs_in_switches_language_and_signs_out(page, taxonomy):
     call_command("seed_demo", verbosity=0)
     from volunteers.management.commands.seed_demo import DEMO_PASSWORD
 

@@ -14,6 +14,9 @@ class Command(BaseCommand):
         if not Commune.objects.exists():
             call_command("load_divisions", verbosity=0)
         logins = seed_demo()
+        from sessions.demo import seed_sessions
+
+        seed_sessions()
         self.stdout.write(f"Demo logins at http://127.0.0.1:8000/ (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
             self.stdout.write(f"  {username:<20} {description}")

@@ -1,0 +1,239 @@
+"""Planning shifts: one at a time or a run, their bad inputs, sign-up, attendance and closing."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from sessions.models import Attendance, HelpSession
+
+pytestmark = pytest.mark.django_db
+
+
+def commune_url(world, name, **kwargs):
+    return reverse(f"sessions:{name}", kwargs={"code": world["commune"].code, **kwargs})
+
+
+def session_url(world, name, session=None):
+    session = session or world["session"]
+    return reverse(f"sessions:{name}", kwargs={"code": session.commune_id, "session_id": session.pk})
+
+
+def shift_data(world, **changes):
+    return {
+        "date": world["session"].date.strftime("%d/%m/%Y"),
+        "starts_at": "13:00",
+        "ends_at": "17:00",
+        "place_kind": "one_stop_desk",
+        "volunteers_needed": 3,
+        **changes,
+    }
+
+
+def test_a_secretary_plans_a_shift(client_as, world):
+    response = client_as("secretary").post(commune_url(world, "session_create"), shift_data(world))
+    assert response.status_code == 302
+    assert HelpSession.objects.filter(place_kind="one_stop_desk", starts_at=datetime.time(13)).exists()
+
+
+def test_a_shift_ending_before_it_starts_is_refused(client_as, world):
+    before = HelpSession.objects.count()
+    response = client_as("secretary").post(
+        commune_url(world, "session_create"), shift_data(world, starts_at="15:00", ends_at="11:00")
+    )
+    assert response.status_code == 200
+    assert "Giờ kết thúc ca phải sau giờ bắt đầu." in response.content.decode()
+    assert HelpSession.objects.count() == before
+
+
+def test_a_shift_outside_its_campaign_is_refused(client_as, world):
+    campaign = world["campaign"]
+    outside = campaign.ends_on + datetime.timedelta(days=1)
+    response = client_as("secretary").post(
+        commune_url(world, "session_create"),
+        shift_data(world, date=outside.strftime("%d/%m/%Y"), campaign=campaign.pk),
+    )
+    assert "nằm ngoài chiến dịch “Tháng cao điểm VNeID”" in response.content.decode()
+    assert not HelpSession.objects.filter(date=outside).exists()
+
+
+def test_a_run_of_shifts_every_day_at_four_times(client_as, world):
+    response = client_as("secretary").post(
+        commune_url(world, "session_batch"),
+        {
+            "first_day": "09/08/2025",
+            "last_day": "15/08/2025",
+            "slots": "07-11, 11:00-15:00, 15h-19h, 19:00–22:00",
+            "place_kind": "police_station",
+            "volunteers_needed": 6,
+        },
+    )
+    assert response.status_code == 302
+    created = HelpSession.objects.filter(place_kind="police_station")
+    assert created.count() == 7 * 4
+    assert created.filter(
+        date=datetime.date(2025, 8, 15), starts_at=datetime.time(19), ends_at=datetime.time(22)
+    ).exists()
+    listing = client_as("secretary").get(response.url).content.decode().split('data-testid="sessions"')[1]
+    assert listing.count("Trụ sở Công an xã/phường") == 28
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"slots": "11-07"}, "giờ kết thúc phải sau giờ bắt đầu"),
+        ({"slots": "sáng"}, "không phải khoảng giờ"),
+        ({"last_day": "01/08/2025"}, "Ngày cuối không được trước ngày đầu."),
+        ({"last_day": "31/12/2026", "first_day": "01/01/2025"}, "mỗi lần chỉ tạo tối đa 500 ca"),
+    ],
+)
+def test_a_bad_run_of_shifts_creates_nothing(client_as, world, changes, message):
+    before = HelpSession.objects.count()
+    data = {
+        "first_day": "09/08/2025",
+        "last_day": "15/08/2025",
+        "slots": "07:00-11:00",
+        "place_kind": "police_station",
+        "volunteers_needed": 6,
+        **changes,
+    }
+    response = client_as("secretary").post(commune_url(world, "session_batch"), data)
+    assert message in response.content.decode()
+    assert HelpSession.objects.count() == before
+
+
+def test_a_run_outside_its_campaign_creates_nothing(client_as, world):
+    campaign = world["campaign"]
+    response = client_as("secretary").post(
+        commune_url(world, "session_batch"),
+        {
+            "first_day": campaign.starts_on.strftime("%d/%m/%Y"),
+            "last_day": (campaign.ends_on + datetime.timedelta(days=2)).strftime("%d/%m/%Y"),
+            "slots": "07:00-11:00",
+            "place_kind": "service_centre",
+            "volunteers_needed": 2,
+            "campaign": campaign.pk,
+        },
+    )
+    assert "Các ca phải nằm trong thời gian chiến dịch" in response.content.decode()
+    assert HelpSession.objects.filter(campaign=campaign).count() == 1
+
+
+def test_volunteers_sign_up_and_withdraw(client_as, world):
+    session = world["session"]
+    client = client_as("team_leader")
+    client.post(session_url(world, "session_signup"))
+    page = client.get(session_url(world, "session_detail")).content.decode()
+    assert "Rút tên" in page
+    assert Attendance.objects.filter(
+        session=session, volunteer=world["leader"], withdrawn_at__isnull=True
+    ).exists()
+    client.post(session_url(world, "session_withdraw"))
+    assert Attendance.objects.get(session=session, volunteer=world["leader"]).withdrawn_at is not None
+    # the member recorded a citizen already, so cannot withdraw
+    response = client_as("volunteer").post(session_url(world, "session_withdraw"), follow=True)
+    assert "đã ghi nhận người dân ở ca này nên không thể rút tên" in response.content.decode()
+
+
+def test_the_team_leader_marks_attendance_and_the_shift_shows_needed_signed_up_present(client_as, world):
+    client = client_as("team_leader")
+    response = client.post(
+        session_url(world, "session_attendance"),
+        {
+            f"present-{world['member'].pk}": "yes",
+            f"arrived-{world['member'].pk}": "07:30",
+            "add_volunteer": world["leader"].pk,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(session_url(world, "session_detail")).content.decode()
+    figures = page.split('data-testid="session-figures"')[1]
+    numbers = [chunk.split("<")[0] for chunk in figures.split('<div class="h4 mb-0"')[1:5]]
+    assert [n.split(">")[-1] for n in numbers] == ["4", "2", "2", "1"]
+    member = Attendance.objects.get(session=world["session"], volunteer=world["member"])
+    assert member.present_minutes == 210
+
+
+def test_bad_attendance_times_are_refused(client_as, world):
+    response = client_as("secretary").post(
+        session_url(world, "session_attendance"),
+        {
+            f"present-{world['member'].pk}": "yes",
+            f"arrived-{world['member'].pk}": "10:00",
+            f"left-{world['member'].pk}": "08:00",
+        },
+        follow=True,
+    )
+    assert "giờ về phải sau giờ đến" in response.content.decode()
+    assert not Attendance.objects.filter(present=True).exists()
+
+
+def test_closing_marks_the_shift_held_and_cancelling_needs_no_records(client_as, world):
+    client = client_as("secretary")
+    refused = client.post(session_url(world, "session_cancel"), follow=True)
+    assert "Ca này đã có lượt hỗ trợ người dân; không thể huỷ." in refused.content.decode()
+    client.post(session_url(world, "session_close"))
+    world["session"].refresh_from_db()
+    assert world["session"].status == "held" and world["session"].is_closed
+
+
+def test_the_calendar_shows_the_months_shifts(client_as, world):
+    month = world["session"].date.strftime("%Y-%m")
+    page = client_as("commune_leader").get(
+        commune_url(world, "session_list") + f"?view=calendar&month={month}"
+    )
+    assert page.status_code == 200
+    assert "07:00–11:00 · 1/4" in page.content.decode()
+
+
+def test_filters_by_team_and_place(client_as, world):
+    HelpSession.objects.create(
+        commune=world["commune"],
+        place_kind="market",
+        date=world["session"].date,
+        starts_at=datetime.time(15),
+        ends_at=datetime.time(19),
+    )
+    client = client_as("secretary")
+    by_team = client.get(commune_url(world, "session_list") + f"?team={world['team'].pk}").content.decode()
+    by_team = by_team.split('data-testid="sessions"')[1]
+    assert "Chợ" not in by_team and "Trung tâm Phục vụ hành chính công" in by_team
+    by_place = client.get(commune_url(world, "session_list") + "?place_kind=market").content.decode()
+    by_place = by_place.split('data-testid="sessions"')[1]
+    assert "Chợ" in by_place and "Trung tâm Phục vụ hành chính công" not in by_place
+
+
+def test_a_campaign_with_targets_shows_its_progress(client_as, world):
+    from sessions.models import Service
+
+    client = client_as("secretary")
+    response = client.post(
+        commune_url(world, "campaign_create"),
+        {
+            "name": "Cao điểm đổi thẻ đảng viên",
+            "starts_on": "09/08/2025",
+            "ends_on": "15/08/2025",
+            "targets-TOTAL_FORMS": 1,
+            "targets-INITIAL_FORMS": 0,
+            "targets-0-label": "7.000 đảng viên được hỗ trợ",
+            "targets-0-metric": "citizen_turns",
+            "targets-0-service": Service.objects.get(code="party_card_renewal").pk,
+            "targets-0-value": 7000,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "7.000 đảng viên được hỗ trợ" in page
+    assert "0</strong> / 7.000" in page
+
+
+def test_attendance_works_for_volunteers_with_large_ids(client_as, world):
+    from tests.factories import VolunteerFactory
+
+    newcomer = VolunteerFactory(id=12345, commune=world["commune"], full_name="Mai Văn Xuân")
+    client = client_as("secretary")
+    page = client.get(session_url(world, "session_attendance")).content.decode()
+    assert 'value="12345"' in page  # not "12.345": ids are never formatted as numbers
+    response = client.post(session_url(world, "session_attendance"), {"add_volunteer": "12345"})
+    assert response.status_code == 302
+    assert Attendance.objects.get(volunteer=newcomer).present

@@ -1,0 +1,226 @@
+"""Recording citizens helped on the phone page: one tap, tallies, undo, ids, and bad input."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from sessions import services
+from sessions.models import HelpRecord, HelpSession, Service
+from tests.factories import CommuneFactory, UserFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(world, name, session=None, **kwargs):
+    session = session or world["session"]
+    return reverse(
+        f"sessions:{name}", kwargs={"code": session.commune_id, "session_id": session.pk, **kwargs}
+    )
+
+
+def tap(client, world, service_code="vneid_install", client_id=None, session=None, **extra):
+    data = {"service": service_code, "citizen_count": 1, "client_id": str(client_id or uuid.uuid4()), **extra}
+    return client.post(url(world, "record_create", session), data, HTTP_HX_REQUEST="true")
+
+
+def live_count(session):
+    return HelpRecord.objects.filter(session=session, deleted_at__isnull=True).count()
+
+
+def test_one_tap_records_one_citizen_and_says_so(client_as, world):
+    client = client_as("volunteer")
+    response = tap(client, world)
+    assert response.status_code == 201
+    page = response.content.decode()
+    assert "Đã lưu: Cài đặt ứng dụng VNeID, 1 người." in page
+    record = HelpRecord.objects.latest("id")
+    assert (record.citizen_count, record.outcome, record.volunteer) == (1, "done", world["member"])
+    assert record.recorded_by == world["users"]["volunteer"]
+
+
+def test_the_same_entry_id_twice_records_once(client_as, world):
+    client = client_as("volunteer")
+    entry = uuid.uuid4()
+    first = tap(client, world, client_id=entry)
+    second = tap(client, world, client_id=entry)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert HelpRecord.objects.filter(client_id=entry).count() == 1
+    assert live_count(world["session"]) == 2  # the world's entry and this one
+
+
+def test_a_tally_records_n_citizens_in_one_entry(client_as, world):
+    response = client_as("volunteer").post(
+        url(world, "record_create"),
+        {
+            "kind": "tally",
+            "service": "party_card_renewal",
+            "citizen_count": 20,
+            "client_id": str(uuid.uuid4()),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 201
+    record = HelpRecord.objects.latest("id")
+    assert (record.citizen_count, record.is_tally) == (20, True)
+    assert 'data-testid="my-total">21<' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        ("0", "Nhập ít nhất 1 người."),
+        ("-5", "Nhập ít nhất 1 người."),
+        ("10001", "tối đa 10.000"),
+        ("abc", "số"),
+    ],
+)
+def test_a_tally_of_zero_negative_or_absurd_is_refused(client_as, world, count, message):
+    before = HelpRecord.objects.count()
+    response = client_as("volunteer").post(
+        url(world, "record_create"),
+        {
+            "kind": "tally",
+            "service": "party_card_renewal",
+            "citizen_count": count,
+            "client_id": str(uuid.uuid4()),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert HelpRecord.objects.count() == before
+
+
+def test_undo_removes_the_entry_but_keeps_its_history(client_as, world):
+    client = client_as("volunteer")
+    response = client.post(url(world, "record_undo", record_id=world["record"].pk), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Đã xoá: Kích hoạt tài khoản định danh mức 2." in response.content.decode()
+    assert live_count(world["session"]) == 0
+    assert list(world["record"].changes.values_list("action", flat=True)) == ["create", "delete"]
+
+
+def test_an_entry_after_the_shift_is_closed_is_refused(client_as, world):
+    services.session_close(session=world["session"], closed_by=world["users"]["secretary"])
+    response = tap(client_as("volunteer"), world)
+    assert response.status_code == 409
+    assert "Ca trực đã được Bí thư chốt." in response.content.decode()
+    assert live_count(world["session"]) == 1
+
+
+def test_after_closing_the_volunteer_cannot_edit_but_the_secretary_can(client_as, world):
+    services.session_close(session=world["session"], closed_by=world["users"]["secretary"])
+    edit = url(world, "record_edit", record_id=world["record"].pk)
+    refused = client_as("volunteer").post(edit, {"service": world["record"].service.pk, "citizen_count": 3})
+    assert refused.status_code == 403
+    assert "không thể sửa các lượt ghi nữa" in refused.content.decode()
+    refused = client_as("volunteer").post(url(world, "record_undo", record_id=world["record"].pk))
+    assert refused.status_code == 403
+    corrected = client_as("secretary").post(
+        edit,
+        {
+            "service": world["record"].service.pk,
+            "citizen_count": 3,
+            "outcome": "done",
+            "form_of_help": "one_to_one",
+        },
+    )
+    assert corrected.status_code == 302
+    world["record"].refresh_from_db()
+    assert world["record"].citizen_count == 3
+    assert world["record"].changes.last().changed_by == world["users"]["secretary"]
+
+
+def test_a_volunteer_cannot_change_another_volunteers_entry(client_as, world):
+    other = UserFactory(username="other_volunteer")
+    VolunteerFactory(commune=world["commune"], user=other)
+    services.signup(session=world["session"], volunteer=other.volunteer)
+    client = client_as("secretary")
+    client.force_login(other)
+    response = client.post(url(world, "record_undo", record_id=world["record"].pk))
+    # a volunteer sees only their own entries, so another's is simply not there
+    assert response.status_code == 404
+    assert live_count(world["session"]) == 1
+
+
+def test_a_retired_service_is_refused(client_as, world):
+    Service.objects.filter(code="vneid_install").update(is_active=False)
+    response = tap(client_as("volunteer"), world)
+    assert response.status_code == 400
+    assert "đã ngừng sử dụng" in response.content.decode()
+    assert (
+        "Cài đặt ứng dụng VNeID</button>"
+        not in client_as("volunteer").get(url(world, "record_page")).content.decode()
+    )
+
+
+def test_an_entry_for_a_shift_of_another_commune_is_refused(client_as, world):
+    elsewhere = HelpSession.objects.create(
+        commune=CommuneFactory(province=world["province"]),
+        place_kind="market",
+        date=world["session"].date,
+        starts_at=datetime.time(7, 0),
+        ends_at=datetime.time(11, 0),
+    )
+    response = tap(client_as("volunteer"), world, session=elsewhere)
+    assert response.status_code == 404
+    assert HelpRecord.objects.filter(session=elsewhere).count() == 0
+    # nor by pointing the other commune's shift at one's own commune in the address
+    forged = reverse(
+        "sessions:record_create", kwargs={"code": world["commune"].code, "session_id": elsewhere.pk}
+    )
+    assert client_as("volunteer").post(forged, {"service": "vneid_install"}).status_code == 404
+
+
+def test_a_volunteer_not_on_the_shift_cannot_record(client_as, world):
+    stranger = UserFactory(username="stranger")
+    VolunteerFactory(commune=world["commune"], user=stranger)
+    client = client_as("secretary")
+    client.force_login(stranger)
+    response = tap(client, world)
+    assert response.status_code == 403
+    assert live_count(world["session"]) == 1
+
+
+def test_no_personal_data_by_default_and_contact_only_with_consent(client_as, world):
+    field_names = {field.name for field in HelpRecord._meta.get_fields()}
+    assert not field_names & {"name", "phone", "id_number", "citizen_name", "photo"}
+    edit = url(world, "record_edit", record_id=world["record"].pk)
+    data = {
+        "service": world["record"].service.pk,
+        "citizen_count": 1,
+        "outcome": "follow_up",
+        "form_of_help": "one_to_one",
+        "contact-name": "Nguyễn Thị Nga",
+        "contact-phone": "0912345678",
+        "contact-purpose": "gọi lại báo kết quả",
+    }
+    refused = client_as("volunteer").post(edit, data)
+    assert refused.status_code == 400
+    assert not hasattr(HelpRecord.objects.get(pk=world["record"].pk), "contact")
+    response = client_as("volunteer").post(edit, {**data, "contact-consent": "on"})
+    assert response.status_code == 302
+    contact = HelpRecord.objects.get(pk=world["record"].pk).contact
+    assert (contact.phone, contact.consent_purpose) == ("+84912345678", "gọi lại báo kết quả")
+    assert contact.consent_recorded_by == world["users"]["volunteer"]
+
+
+def test_expired_contacts_are_erased_and_counts_stay(world):
+    import datetime
+
+    from sessions.tasks import erase_expired_contacts
+
+    services.contact_save(
+        record=world["record"],
+        name="Trần Văn Tư",
+        phone="",
+        purpose="hẹn hướng dẫn lại",
+        recorded_by=world["users"]["volunteer"],
+    )
+    world["record"].contact.erase_after = datetime.date(2020, 1, 1)
+    world["record"].contact.save()
+    assert erase_expired_contacts.apply().get() == 1
+    assert not hasattr(HelpRecord.objects.get(pk=world["record"].pk), "contact")
+    assert live_count(world["session"]) == 1
