@@ -25,6 +25,7 @@ urlpatterns = [
     path(session + "signup/", views.session_signup, name="session_signup"),
     path(session + "withdraw/", views.session_withdraw, name="session_withdraw"),
     path(session + "attendance/", views.session_attendance, name="session_attendance"),
+    path(session + "assign/", views.session_assign, name="session_assign"),
     path(session + "record/", views.record_page, name="record_page"),
     path(session + "records/", views.session_records, name="session_records"),
     path(session + "records/new/", views.record_create, name="record_create"),

@@ -104,30 +104,58 @@ def session_list_view(request, commune):
         "tab": "sessions",
     }
     if view == "calendar":
-        by_day: dict[datetime.date, list] = {}
-        for session in sessions:
-            by_day.setdefault(session.date, []).append(session)
-        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-        context.update(
-            weeks=[[(day, by_day.get(day, []), day.month == first.month) for day in week] for week in weeks],
-            month=first,
-            weekday_names=[label for _number, label in SessionBatchForm.WEEKDAYS],
-            previous_month=(first - datetime.timedelta(days=1)).strftime("%Y-%m"),
-            next_month=(last + datetime.timedelta(days=1)).strftime("%Y-%m"),
-        )
+        context.update(_calendar(sessions, first, last))
     else:
         context["sessions"] = sessions[:500]
     return render(request, "sessions/session_list.html", context)
 
 
+def _calendar(sessions, first: datetime.date, last: datetime.date) -> dict:
+    by_day: dict[datetime.date, list] = {}
+    for session in sessions:
+        by_day.setdefault(session.date, []).append(session)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    return {
+        "weeks": [[(day, by_day.get(day, []), day.month == first.month) for day in week] for week in weeks],
+        "month": first,
+        "weekday_names": [label for _number, label in SessionBatchForm.WEEKDAYS],
+        "previous_month": (first - datetime.timedelta(days=1)).strftime("%Y-%m"),
+        "next_month": (last + datetime.timedelta(days=1)).strftime("%Y-%m"),
+    }
+
+
 @require("team.view")
 def team_sessions(request, team):
-    sessions = session_list(
-        sessions=HelpSession.objects.filter(team=team),
-        first_day=timezone.localdate() - datetime.timedelta(days=30),
-    )
-    return render(
-        request, "sessions/team_sessions.html", {"team": team, "commune": team.commune, "sessions": sessions}
+    view = request.GET.get("view", "list")
+    context = {"team": team, "commune": team.commune, "view": view}
+    if view == "calendar":
+        first, last = _month_bounds(request.GET.get("month"))
+        sessions = session_list(
+            sessions=HelpSession.objects.filter(team=team), first_day=first, last_day=last
+        )
+        context.update(_calendar(sessions, first, last))
+    else:
+        context["sessions"] = session_list(
+            sessions=HelpSession.objects.filter(team=team),
+            first_day=timezone.localdate() - datetime.timedelta(days=30),
+        )
+    return render(request, "sessions/team_sessions.html", context)
+
+
+@require_POST
+@require("session.attendance")
+def session_assign(request, session):
+    volunteer = Volunteer.objects.filter(
+        pk=request.POST.get("volunteer") or 0, commune=session.commune
+    ).first()
+    if volunteer is None:
+        messages.error(request, _("Choose a volunteer of this commune."))
+        return redirect(_session_url(session))
+    return _run(
+        request,
+        session,
+        lambda: services.signup(session=session, volunteer=volunteer, assigned_by=request.user),
+        _("%(name)s is assigned to this shift.") % {"name": volunteer.full_name},
     )
 
 
@@ -192,6 +220,11 @@ def session_detail(request, session):
         "can_read_records": session_allows(user, session, "session.attendance")
         or commune_allows(user, session.commune, "commune.read_reports"),
     }
+    if context["can_mark"]:
+        taken = session.attendances.filter(withdrawn_at__isnull=True).values("volunteer")
+        context["assignable"] = Volunteer.objects.filter(commune=session.commune, is_active=True).exclude(
+            pk__in=taken
+        )
     return render(request, "sessions/session_detail.html", context)
 
 

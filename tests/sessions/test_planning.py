@@ -237,3 +237,19 @@ def test_attendance_works_for_volunteers_with_large_ids(client_as, world):
     response = client.post(session_url(world, "session_attendance"), {"add_volunteer": "12345"})
     assert response.status_code == 302
     assert Attendance.objects.get(volunteer=newcomer).present
+
+
+def test_a_team_leader_assigns_a_volunteer_and_sees_the_team_calendar(client_as, world):
+    client = client_as("team_leader")
+    response = client.post(
+        session_url(world, "session_assign"), {"volunteer": world["leader"].pk}, follow=True
+    )
+    assert "Trần Văn Bình đã được phân công vào ca này." in response.content.decode()
+    attendance = Attendance.objects.get(session=world["session"], volunteer=world["leader"])
+    assert attendance.assigned_by == world["users"]["team_leader"]
+    month = world["session"].date.strftime("%Y-%m")
+    calendar_page = client.get(
+        reverse("sessions:team_sessions", kwargs={"code": world["commune"].code, "team_id": world["team"].pk})
+        + f"?view=calendar&month={month}"
+    )
+    assert "07:00–11:00 · 2/4" in calendar_page.content.decode()
