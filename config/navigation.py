@@ -19,8 +19,10 @@ def _entries():
 
     return [
         (_("Home"), "home", lambda user: True),
-        (_("My shifts"), "sessions:my_shifts", lambda user: access.scope_for(user).volunteer is not None),
+        (_("My shifts"), "sessions:my_shifts", access.is_volunteer),
+        (_("My record"), "reports:my_record", access.is_volunteer),
         (_("Communes and wards"), "volunteers:unit_list", access.may_open_units),
+        (_("Province overview"), "reports:my_province_overview", access.is_province_officer),
         (_("Province campaigns"), "sessions:my_province_campaigns", access.is_province_officer),
     ]
 

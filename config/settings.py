@@ -6,6 +6,7 @@ in-process. DATABASE_URL and REDIS_URL switch to PostgreSQL and a Celery worker 
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -139,9 +140,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "remind-volunteers-of-tomorrows-shifts": {
+        "task": "reports.tasks.send_shift_reminders",
+        "schedule": crontab(hour=17, minute=0),
+    },
     "erase-expired-citizen-contacts": {
         "task": "sessions.tasks.erase_expired_contacts",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -45,5 +45,6 @@ urlpatterns = [
     ),
     path("", include("volunteers.urls")),
     path("", include("sessions.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

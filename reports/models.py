@@ -1,1 +1,77 @@
-"""Models of this app."""
+"""Exports made by Celery tasks, and volunteers' certificates of hours that anyone can check."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from volunteers.models import Volunteer
+
+
+class Export(models.Model):
+    """A file asked for by one user; only that user downloads it, and only within their scope."""
+
+    class Kind(models.TextChoices):
+        COMMUNE_REPORT = "commune_report", _("commune report (.xlsx)")
+        PROVINCE_OVERVIEW = "province_overview", _("province overview (.xlsx)")
+        RECORDS_CSV = "records_csv", _("records of help (.csv)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.filename or self.pk}"
+
+
+def _certificate_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Certificate(models.Model):
+    """A confirmation of volunteer hours (giấy xác nhận). Its figures are frozen when issued."""
+
+    code = models.CharField(max_length=12, unique=True, default=_certificate_code, editable=False)
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="certificates")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    shifts = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+    citizen_turns = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate of volunteer hours")
+        verbose_name_plural = _("certificates of volunteer hours")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)

@@ -59,6 +59,16 @@ class HelpSessionForm(forms.ModelForm):
         self.instance.commune = commune
         _limit_to_commune(self, commune)
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not 2000 <= day.year <= 2100:
+            raise ValidationError(_("Choose a date between 2000 and 2100."))
+        if self.instance.pk and day != self.instance.date and self.instance.records.exists():
+            raise ValidationError(
+                _("Citizens were already recorded on this shift; its date can no longer change.")
+            )
+        return day
+
 
 SLOT_PATTERN = re.compile(r"^\s*(\d{1,2})[:hg]?(\d{2})?\s*[-–]\s*(\d{1,2})[:hg]?(\d{2})?\s*$")
 
@@ -139,6 +149,10 @@ class SessionBatchForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        for name, day in (("first_day", first), ("last_day", last)):
+            if day and not 2000 <= day.year <= 2100:
+                self.add_error(name, _("Choose a date between 2000 and 2100."))
+                return cleaned
         if first and last and last < first:
             self.add_error("last_day", _("The last day must not be before the first day."))
         campaign = cleaned.get("campaign")
@@ -163,6 +177,9 @@ class SessionFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("Campaign"))
     place_kind = forms.ChoiceField(
         choices=[("", _("All places")), *PlaceKind.choices], required=False, label=_("Place")
+    )
+    status = forms.ChoiceField(
+        choices=[("", _("All statuses")), *HelpSession.Status.choices], required=False, label=_("Status")
     )
 
     def __init__(self, *args, commune, **kwargs):

@@ -346,6 +346,8 @@ class HelpRecord(models.Model):
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(HelpSession, on_delete=models.PROTECT, related_name="records")
+    # The session's commune, copied so that monthly figures need no join (see docs/performance.md).
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", editable=False)
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="records", verbose_name=_("service")
     )
@@ -395,11 +397,17 @@ class HelpRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["session", "deleted_at"]),
-            models.Index(fields=["helped_at"]),
+            models.Index(fields=["commune", "helped_at"]),
+            models.Index(fields=["volunteer", "helped_at"]),
         ]
 
     def __str__(self):
         return f"{self.service} × {self.citizen_count}"
+
+    def save(self, *args, **kwargs):
+        if self.session_id and not self.commune_id:
+            self.commune_id = self.session.commune_id
+        super().save(*args, **kwargs)
 
     @property
     def is_deleted(self) -> bool:

@@ -25,6 +25,7 @@ def session_list(
     team_id: int | None = None,
     campaign_id: int | None = None,
     place_kind: str = "",
+    status: str = "",
 ) -> QuerySet[HelpSession]:
     if first_day:
         sessions = sessions.filter(date__gte=first_day)
@@ -36,6 +37,8 @@ def session_list(
         sessions = sessions.filter(campaign_id=campaign_id)
     if place_kind:
         sessions = sessions.filter(place_kind=place_kind)
+    if status:
+        sessions = sessions.filter(status=status)
     return sessions.select_related("team", "campaign", "hamlet").annotate(
         signed_up=Count("attendances", filter=Q(attendances__withdrawn_at__isnull=True), distinct=True),
         present=Count("attendances", filter=Q(attendances__present=True), distinct=True),
@@ -173,8 +176,10 @@ def my_shifts(volunteer: Volunteer) -> dict:
 
 
 def volunteer_totals(volunteer: Volunteer) -> dict:
-    attendance = Attendance.objects.filter(volunteer=volunteer, present=True).aggregate(
-        turns=Count("id"), minutes=Sum("present_minutes")
+    attendance = (
+        Attendance.objects.filter(volunteer=volunteer, present=True)
+        .exclude(session__status=HelpSession.Status.CANCELLED)
+        .aggregate(turns=Count("id"), minutes=Sum("present_minutes"))
     )
     citizens = live_records().filter(volunteer=volunteer).aggregate(total=Sum("citizen_count"))["total"] or 0
     return {

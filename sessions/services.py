@@ -97,11 +97,23 @@ def session_create_batch(
     return sessions
 
 
+@transaction.atomic
+def session_update(*, session: HelpSession) -> HelpSession:
+    """Save an edited shift; present volunteers' hours follow its new times."""
+    session.save()
+    for attendance in session.attendances.select_for_update().filter(present=True):
+        attendance.session = session
+        attendance.save()
+    return session
+
+
 def session_cancel(*, session: HelpSession) -> HelpSession:
     if session.is_closed:
         raise SessionError(_("A closed shift cannot be cancelled."))
     if session.records.filter(deleted_at__isnull=True).exists():
         raise SessionError(_("Citizens were already recorded on this shift; it cannot be cancelled."))
+    if session.attendances.filter(present=True).exists():
+        raise SessionError(_("Volunteers were marked present on this shift; it cannot be cancelled."))
     session.status = HelpSession.Status.CANCELLED
     session.save(update_fields=["status"])
     return session
@@ -190,6 +202,8 @@ def attendance_mark(*, session: HelpSession, marks: list[Mark], marked_by) -> li
         raise SessionError(_("This shift was cancelled."))
     if session.is_closed:
         raise SessionError(_("This shift has been closed; reopen it to change attendance."))
+    if session.date > timezone.localdate():
+        raise SessionError(_("Attendance is marked on or after the day of the shift."))
     volunteers = {v.pk: v for v in Volunteer.objects.filter(pk__in=[m.volunteer_id for m in marks])}
     saved = []
     for mark in marks:
@@ -272,13 +286,18 @@ def record_create(
     client_id = client_id or uuid.uuid4()
     existing = HelpRecord.objects.filter(client_id=client_id).first()
     if existing is not None:
-        return _same_entry(existing, session, recorded_by), False
+        return _same_entry(existing, session, recorded_by, service, citizen_count), False
     _check_recordable(session, service, citizen_count)
     try:
         with transaction.atomic():
+            # Lock the shift so that closing it and recording on it cannot interleave.
+            locked = HelpSession.objects.select_for_update().get(pk=session.pk)
+            _check_open(locked)
             record = HelpRecord.objects.create(
                 client_id=client_id,
                 session=session,
+                commune_id=session.commune_id,
+                helped_at=_helped_at(session),
                 service=service,
                 citizen_count=citizen_count,
                 is_tally=is_tally,
@@ -298,15 +317,32 @@ def record_create(
         existing = HelpRecord.objects.filter(client_id=client_id).first()
         if existing is None:
             raise
-        return _same_entry(existing, session, recorded_by), False
+        return _same_entry(existing, session, recorded_by, service, citizen_count), False
     return record, True
 
 
-def _same_entry(record: HelpRecord, session: HelpSession, user) -> HelpRecord:
-    if record.session_id != session.pk or record.recorded_by_id != user.pk:
+def _helped_at(session: HelpSession):
+    """Now, for entries made on the day of the shift; the shift's start for entries made later,
+    so that a late entry still counts in the shift's day and month."""
+    now = timezone.now()
+    if timezone.localdate(now) == session.date:
+        return now
+    return session.local_start()
+
+
+def _same_entry(record: HelpRecord, session: HelpSession, user, service, citizen_count) -> HelpRecord:
+    """A repeated id is the same entry sent again, provided it says the same thing."""
+    if (
+        record.session_id != session.pk
+        or record.recorded_by_id != user.pk
+        or record.service_id != service.pk
+        or record.citizen_count != citizen_count
+    ):
         raise SessionError(
             _("This entry id was already used for another entry; reload the page and try again.")
         )
+    if record.is_deleted:
+        raise SessionError(_("This entry was undone; tap the service again to record a new one."))
     return record
 
 

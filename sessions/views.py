@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,6 +60,14 @@ PROCEDURE_SUGGESTIONS = [
 ]
 
 
+def _safe_next(request, value: str | None, fallback: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return value
+    return fallback
+
+
 def _session_url(session, name="session_detail"):
     return reverse(f"sessions:{name}", kwargs={"code": session.commune_id, "session_id": session.pk})
 
@@ -69,6 +79,8 @@ def _month_bounds(month: str | None) -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     try:
         year, number = (int(part) for part in (month or "").split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(year)
         first = datetime.date(year, number, 1)
     except ValueError:
         first = today.replace(day=1)
@@ -90,6 +102,7 @@ def session_list_view(request, commune):
             "team_id": data["team"].pk if data["team"] else None,
             "campaign_id": data["campaign"].pk if data["campaign"] else None,
             "place_kind": data["place_kind"],
+            "status": data["status"],
         }
     if view == "calendar":
         filters["first_day"], filters["last_day"] = first, last
@@ -145,9 +158,10 @@ def team_sessions(request, team):
 @require_POST
 @require("session.attendance")
 def session_assign(request, session):
-    volunteer = Volunteer.objects.filter(
-        pk=request.POST.get("volunteer") or 0, commune=session.commune
-    ).first()
+    chosen = request.POST.get("volunteer", "")
+    volunteer = (
+        Volunteer.objects.filter(pk=chosen, commune=session.commune).first() if chosen.isdigit() else None
+    )
     if volunteer is None:
         messages.error(request, _("Choose a volunteer of this commune."))
         return redirect(_session_url(session))
@@ -235,7 +249,7 @@ def session_edit(request, session):
         return redirect(_session_url(session))
     form = HelpSessionForm(request.POST or None, instance=session, commune=session.commune)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.session_update(session=form.save(commit=False))
         messages.success(request, _("The shift was saved."))
         return redirect(_session_url(session))
     return render(
@@ -338,7 +352,7 @@ def session_attendance(request, session):
         marks = []
         errors = []
         for key, value in request.POST.items():
-            if not key.startswith("present-"):
+            if not key.startswith("present-") or not key.removeprefix("present-").isdigit():
                 continue
             volunteer_id = int(key.removeprefix("present-"))
             present = {"yes": True, "no": False}.get(value)
@@ -349,9 +363,11 @@ def session_attendance(request, session):
                 errors.append(_("“%(value)s” is not a time like 07:30.") % {"value": bad})
                 continue
             marks.append(services.Mark(volunteer_id, present, arrived, left))
-        added = request.POST.get("add_volunteer")
-        if added:
+        added = request.POST.get("add_volunteer", "")
+        if added.isdigit():
             marks.append(services.Mark(int(added), True))
+        elif added:
+            errors.append(_("Choose a volunteer of this commune."))
         if errors:
             for error in errors:
                 messages.error(request, error)
@@ -402,6 +418,8 @@ def _panel_context(request, session, **extra):
         "session_total": session_figures(session).citizen_turns,
         "tally_form": extra.pop("tally_form", None) or TallyForm(),
         "procedures": PROCEDURE_SUGGESTIONS,
+        # Used only when the page runs without JavaScript; app.js replaces it with an id it makes.
+        "fallback_id": uuid.uuid4(),
         **extra,
     }
 
@@ -464,7 +482,7 @@ def record_undo(request, record):
     if request.htmx:
         return render(request, "sessions/_record_panel.html", _panel_context(request, session, undone=record))
     messages.success(request, _("The entry was removed."))
-    return redirect(request.POST.get("next") or _session_url(session, "record_page"))
+    return redirect(_safe_next(request, request.POST.get("next"), _session_url(session, "record_page")))
 
 
 @require("record.change")
@@ -492,7 +510,9 @@ def record_edit(request, record):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The entry was saved."))
-            return redirect(request.GET.get("next") or _session_url(session, "record_page"))
+            return redirect(
+                _safe_next(request, request.GET.get("next"), _session_url(session, "record_page"))
+            )
     context = {
         "session": session,
         "commune": session.commune,

@@ -148,7 +148,28 @@ def world(db, taxonomy):
         service=Service.objects.get(code="vneid_level2"),
         volunteer=member,
     )
+    from reports.models import Certificate, Export
+
+    export = Export.objects.create(
+        user=users["secretary"],
+        kind=Export.Kind.COMMUNE_REPORT,
+        params={"commune": commune.code, "period": "2025-08"},
+    )
+    from reports.services import export_run
+
+    export_run(export.pk)
+    certificate = Certificate.objects.create(
+        volunteer=member,
+        first_day=today,
+        last_day=today,
+        shifts=0,
+        minutes=0,
+        citizen_turns=1,
+        issued_by=users["volunteer"],
+    )
     return {
+        "export": export,
+        "certificate": certificate,
         "province": province,
         "commune": commune,
         "other_commune": other_commune,
@@ -175,6 +196,8 @@ def world(db, taxonomy):
             "campaign_id": campaign.pk,
             "province_campaign_id": province_campaign.pk,
             "province_code": province.code,
+            "export_id": export.pk,
+            "certificate_code": certificate.code,
             "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
             "token": default_token_generator.make_token(invited),
         },

@@ -34,11 +34,12 @@ COMMUNE_ACTIONS = {
 TEAM_ACTIONS = {"team.view", "team.manage"}
 SESSION_ACTIONS = {"session.view", "session.manage", "session.attendance", "session.record", "session.signup"}
 RECORD_ACTIONS = {"record.change"}
-PROVINCE_ACTIONS = {"province.manage_campaigns"}
+PROVINCE_ACTIONS = {"province.manage_campaigns", "province.read_reports"}
+EXPORT_ACTIONS = {"export.own"}
 OTHER_ACTIONS = {"public", "signed_in"}
 ALL_ACTIONS = (
-    set(COMMUNE_ACTIONS) | TEAM_ACTIONS | SESSION_ACTIONS | RECORD_ACTIONS | PROVINCE_ACTIONS | OTHER_ACTIONS
-)
+    set(COMMUNE_ACTIONS) | TEAM_ACTIONS | SESSION_ACTIONS | RECORD_ACTIONS | PROVINCE_ACTIONS | EXPORT_ACTIONS
+) | OTHER_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,10 @@ def province_allows(user, province_code: int, action: str) -> bool:
     return province_code in scope_for(user).officer_of
 
 
+def is_volunteer(user) -> bool:
+    return scope_for(user).volunteer is not None
+
+
 def is_province_officer(user) -> bool:
     return bool(scope_for(user).officer_of)
 
@@ -330,6 +335,28 @@ def _resolve_province(user, province_code: int, action: str):
     return province
 
 
+def export_allows(user, export) -> bool:
+    """Only the user who asked downloads a file, and only while the place is still in their scope."""
+    if export.user_id != user.pk:
+        return False
+    params = export.params
+    if params.get("commune"):
+        commune = Commune.objects.filter(pk=params["commune"]).first()
+        return commune is not None and commune_allows(user, commune, "commune.read_reports")
+    if params.get("province"):
+        return province_allows(user, int(params["province"]), "province.read_reports")
+    return False
+
+
+def _resolve_export(user, export_id, action: str):
+    from reports.models import Export
+
+    export = Export.objects.filter(pk=export_id).first()
+    if export is None or not export_allows(user, export):
+        raise Http404(_("No such file, or it is not one your account asked for."))
+    return export
+
+
 def require(action: str):
     """Declare and enforce a view's access rule.
 
@@ -368,6 +395,8 @@ def require(action: str):
                 )
             elif action in PROVINCE_ACTIONS:
                 kwargs["province"] = _resolve_province(request.user, kwargs.pop("province_code"), action)
+            elif action in EXPORT_ACTIONS:
+                kwargs["export"] = _resolve_export(request.user, kwargs.pop("export_id"), action)
             return view(request, *args, **kwargs)
 
         protected = login_required(guarded)

@@ -9,8 +9,10 @@ no duplicates. See docs/roster-import.md.
 import csv
 import datetime
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception class
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,7 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from volunteers.models import Commune, Hamlet, Team, TeamMembership, Volunteer
 from volunteers.phones import display_phone, normalize_phone
 from volunteers.services import membership_add
-from volunteers.text import normalize_name, strip_diacritics
+from volunteers.text import normalize_name, normalize_spaces, strip_diacritics
 
 MAX_ROWS = 5000
 
@@ -118,9 +120,15 @@ def _read_table(upload) -> list[tuple[int, list]]:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
             raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
-        sheet = workbook.worksheets[0]
-        table = [(index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            table = [
+                (index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+        except (ParseError, KeyError, ValueError, TypeError) as error:
+            raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
+        finally:
+            workbook.close()
         return table
     try:
         text = data.decode("utf-8-sig")
@@ -131,7 +139,10 @@ def _read_table(upload) -> list[tuple[int, list]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [(index, row) for index, row in enumerate(reader, start=1)]
+    try:
+        return [(index, row) for index, row in enumerate(reader, start=1)]
+    except csv.Error as error:
+        raise RosterFileError(_("The .csv file cannot be read: %(reason)s") % {"reason": error}) from error
 
 
 def _header_map(header: list) -> dict[int, str]:
@@ -234,7 +245,7 @@ def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> 
     cleaned["email"] = email
 
     hamlet_name = str(values.get("hamlet", "")).strip()
-    cleaned["hamlet"] = hamlets.get(strip_diacritics(hamlet_name)) if hamlet_name else None
+    cleaned["hamlet"] = hamlets.get(hamlet_name) if hamlet_name else None
     if hamlet_name and cleaned["hamlet"] is None:
         row.errors.append(
             _("The hamlet “%(value)s” is not on this commune's list; add it on the Hamlets page first.")
@@ -249,7 +260,7 @@ def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> 
     cleaned["is_union_member"] = member not in _NO
 
     team_name = str(values.get("team", "")).strip()
-    cleaned["team"] = teams.get(strip_diacritics(team_name)) if team_name else None
+    cleaned["team"] = teams.get(team_name) if team_name else None
     if team_name and cleaned["team"] is None:
         row.errors.append(
             _("The team “%(value)s” is not an active team of this commune; add it on the Teams page first.")
@@ -264,10 +275,29 @@ def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> 
     cleaned["position"] = _POSITIONS.get(position, TeamMembership.Position.MEMBER)
 
 
+class _NameIndex:
+    """Find a hamlet or team by the name typed in a file: exactly (ignoring case) first, then
+    without diacritics, but only when that matches a single one ("Thôn Đông" vs "Thôn Đồng")."""
+
+    def __init__(self, objects):
+        self.exact = {}
+        self.loose: dict[str, list] = {}
+        for item in objects:
+            self.exact[normalize_spaces(item.name).lower()] = item
+            self.loose.setdefault(strip_diacritics(item.name), []).append(item)
+
+    def get(self, typed: str):
+        typed = unicodedata.normalize("NFC", normalize_spaces(typed))
+        if typed.lower() in self.exact:
+            return self.exact[typed.lower()]
+        candidates = self.loose.get(strip_diacritics(typed), [])
+        return candidates[0] if len(candidates) == 1 else None
+
+
 def check_roster(rows: list[RosterRow], commune: Commune) -> list[RosterRow]:
     """Check every row and find the volunteer each one updates; writes nothing."""
-    hamlets = {strip_diacritics(h.name): h for h in Hamlet.objects.filter(commune=commune, is_active=True)}
-    teams = {strip_diacritics(t.name): t for t in Team.objects.filter(commune=commune, is_active=True)}
+    hamlets = _NameIndex(Hamlet.objects.filter(commune=commune, is_active=True))
+    teams = _NameIndex(Team.objects.filter(commune=commune, is_active=True))
     existing = list(Volunteer.objects.filter(commune=commune))
     by_phone = {v.phone: v for v in existing if v.phone}
     by_name_birth = {(v.search_name, v.date_of_birth): v for v in existing if v.date_of_birth}

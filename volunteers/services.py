@@ -24,6 +24,15 @@ def team_retire(*, team: Team) -> Team:
     return team
 
 
+class InviteRefused(Exception):
+    """The account may not be handed a new password link by a commune secretary."""
+
+
+def _is_privileged(user) -> bool:
+    """Accounts a commune secretary must not control: staff, or holding a role somewhere."""
+    return user.is_staff or user.is_superuser or user.role_assignments.exists()
+
+
 @transaction.atomic
 def volunteer_retire(*, volunteer: Volunteer) -> Volunteer:
     """A volunteer who stops: inactive, out of current teams, account unable to sign in."""
@@ -31,7 +40,7 @@ def volunteer_retire(*, volunteer: Volunteer) -> Volunteer:
     volunteer.is_active = False
     volunteer.save(update_fields=["is_active", "updated_at"])
     volunteer.memberships.filter(left_on__isnull=True).update(left_on=today)
-    if volunteer.user_id:
+    if volunteer.user_id and not _is_privileged(volunteer.user):
         volunteer.user.is_active = False
         volunteer.user.save(update_fields=["is_active"])
     return volunteer
@@ -41,7 +50,7 @@ def volunteer_retire(*, volunteer: Volunteer) -> Volunteer:
 def volunteer_reactivate(*, volunteer: Volunteer) -> Volunteer:
     volunteer.is_active = True
     volunteer.save(update_fields=["is_active", "updated_at"])
-    if volunteer.user_id:
+    if volunteer.user_id and not _is_privileged(volunteer.user):
         volunteer.user.is_active = True
         volunteer.user.save(update_fields=["is_active"])
     return volunteer
@@ -79,7 +88,8 @@ def _free_username(base: str) -> str:
 @transaction.atomic
 def volunteer_invite(*, volunteer: Volunteer) -> str:
     """Give a volunteer a sign-in account (if none) and return the path of a one-time link to set
-    its password. The link stops working once the password is set."""
+    its password. The link stops working once the password is set. An account that already has a
+    password, or that holds a role, is refused: the link would let the secretary take it over."""
     User = get_user_model()
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     user = volunteer.user
@@ -97,6 +107,8 @@ def volunteer_invite(*, volunteer: Volunteer) -> str:
         user.save()
         volunteer.user = user
         volunteer.save(update_fields=["user", "updated_at"])
+    elif _is_privileged(user) or user.has_usable_password():
+        raise InviteRefused
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return reverse("set_password", kwargs={"uidb64": uid, "token": token})

@@ -48,9 +48,7 @@ def _commune_context(request, commune, **extra):
 
 
 def _commune_home(user, commune) -> str:
-    if commune_allows(user, commune, "commune.read_roster"):
-        return reverse("volunteers:roster", kwargs={"code": commune.code})
-    return reverse("sessions:session_list", kwargs={"code": commune.code})
+    return reverse("reports:dashboard", kwargs={"code": commune.code})
 
 
 @require("signed_in")
@@ -204,7 +202,16 @@ def volunteer_invite(request, commune, volunteer_id):
     if not volunteer.is_active:
         messages.error(request, _("Reactivate the volunteer before inviting them to sign in."))
     else:
-        request.session[f"invite-{volunteer.pk}"] = services.volunteer_invite(volunteer=volunteer)
+        try:
+            request.session[f"invite-{volunteer.pk}"] = services.volunteer_invite(volunteer=volunteer)
+        except services.InviteRefused:
+            messages.error(
+                request,
+                _(
+                    "This volunteer already has a password or another role; they change their password "
+                    "themselves, and a forgotten one is reset by the administrator."
+                ),
+            )
     return redirect("volunteers:volunteer_detail", code=commune.code, volunteer_id=volunteer.pk)
 
 

@@ -21,7 +21,11 @@ function newEntryId() {
 
 function armEntryForms(root) {
   root.querySelectorAll("form[data-entry-form] input[name=client_id]").forEach(function (input) {
-    if (!input.value) input.value = newEntryId();
+    // The server's id is a fallback for pages without JavaScript; replace it once, here.
+    if (!input.value || input.hasAttribute("data-fallback")) {
+      input.value = newEntryId();
+      input.removeAttribute("data-fallback");
+    }
   });
 }
 

@@ -253,3 +253,63 @@ def test_a_team_leader_assigns_a_volunteer_and_sees_the_team_calendar(client_as,
         + f"?view=calendar&month={month}"
     )
     assert "07:00–11:00 · 2/4" in calendar_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("session_attendance", {"present-abc": "yes", "add_volunteer": "x"}),
+        ("session_assign", {"volunteer": "x"}),
+    ],
+)
+def test_malformed_ids_get_a_message_not_a_server_error(client_as, world, name, data):
+    response = client_as("secretary").post(session_url(world, name), data, follow=True)
+    assert response.status_code == 200
+    assert "Hãy chọn một tình nguyện viên của xã/phường." in response.content.decode()
+
+
+def test_out_of_range_dates_get_a_message_not_a_server_error(client_as, world):
+    client = client_as("secretary")
+    assert client.get(commune_url(world, "session_list") + "?view=calendar&month=9999-12").status_code == 200
+    response = client.post(
+        commune_url(world, "session_batch"),
+        {
+            "first_day": "31/12/9999",
+            "last_day": "31/12/9999",
+            "slots": "07:00-11:00",
+            "place_kind": "market",
+            "volunteers_needed": 2,
+        },
+    )
+    assert "Hãy chọn ngày trong khoảng 2000–2100." in response.content.decode()
+
+
+def test_a_shift_with_volunteers_present_cannot_be_cancelled_and_edits_move_hours(client_as, world):
+    from sessions import services
+
+    services.attendance_mark(
+        session=world["session"],
+        marks=[services.Mark(world["leader"].pk, True)],
+        marked_by=world["users"]["secretary"],
+    )
+    services.record_delete(record=world["record"], deleted_by=world["users"]["secretary"])
+    client = client_as("secretary")
+    refused = client.post(session_url(world, "session_cancel"), follow=True)
+    assert "đã có tình nguyện viên có mặt" in refused.content.decode()
+    client.post(session_url(world, "session_edit"), shift_data(world, starts_at="07:00", ends_at="08:00"))
+    assert Attendance.objects.get(session=world["session"], volunteer=world["leader"]).present_minutes == 60
+
+
+def test_attendance_cannot_be_marked_ahead_of_the_shift(client_as, world):
+    later = HelpSession.objects.create(
+        commune=world["commune"],
+        place_kind="market",
+        date=world["session"].date + datetime.timedelta(days=20),
+        starts_at=datetime.time(7),
+        ends_at=datetime.time(11),
+    )
+    response = client_as("secretary").post(
+        session_url(world, "session_attendance", later), {"add_volunteer": world["leader"].pk}, follow=True
+    )
+    assert "Điểm danh vào ngày của ca trực hoặc sau đó." in response.content.decode()
+    assert not Attendance.objects.filter(session=later).exists()

@@ -224,3 +224,30 @@ def test_expired_contacts_are_erased_and_counts_stay(world):
     assert erase_expired_contacts.apply().get() == 1
     assert not hasattr(HelpRecord.objects.get(pk=world["record"].pk), "contact")
     assert live_count(world["session"]) == 1
+
+
+def test_an_undone_entry_sent_again_is_not_reported_as_saved(client_as, world):
+    client = client_as("volunteer")
+    entry = uuid.uuid4()
+    tap(client, world, client_id=entry)
+    record = HelpRecord.objects.get(client_id=entry)
+    client.post(url(world, "record_undo", record_id=record.pk), HTTP_HX_REQUEST="true")
+    again = tap(client, world, client_id=entry, service_code="qr_payment")
+    assert again.status_code == 400
+    assert "Đã lưu" not in again.content.decode()
+    assert live_count(world["session"]) == 1
+
+
+def test_next_after_editing_stays_on_this_site(client_as, world):
+    edit = url(world, "record_edit", record_id=world["record"].pk) + "?next=https://evil.example/"
+    response = client_as("volunteer").post(
+        edit,
+        {
+            "service": world["record"].service.pk,
+            "citizen_count": 1,
+            "outcome": "done",
+            "form_of_help": "one_to_one",
+        },
+    )
+    assert response.status_code == 302
+    assert not response.url.startswith("https://evil.example")

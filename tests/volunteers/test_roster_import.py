@@ -160,3 +160,25 @@ def test_the_export_reimports_without_changes(client_as, world):
     response = upload(client, world, SimpleUploadedFile("export.xlsx", export.content))
     assert response.status_code == 302
     assert Volunteer.objects.count() == count
+
+
+def test_hamlets_differing_only_in_tone_marks_are_told_apart(client_as, world):
+    from tests.factories import HamletFactory
+
+    dong = HamletFactory(commune=world["commune"], name="Thôn Đông")
+    dong_field = HamletFactory(commune=world["commune"], name="Thôn Đồng")
+    rows = [["Hoàng Thị Mai", "", "", "", "", "Thôn Đồng"], ["Hoàng Văn Mạnh", "", "", "", "", "thon dong"]]
+    response = upload(client_as("secretary"), world, xlsx_file(rows))
+    page = response.content.decode()
+    assert "Dòng 3" in page and "“thon dong” chưa có trong danh sách" in page
+    assert not Volunteer.objects.filter(full_name="Hoàng Thị Mai").exists()
+    upload(client_as("secretary"), world, xlsx_file(rows[:1]))
+    assert Volunteer.objects.get(full_name="Hoàng Thị Mai").hamlet == dong_field
+    assert dong.volunteers.count() == 0
+
+
+def test_a_broken_csv_is_refused_without_a_server_error(client_as, world):
+    text = ",".join(HEADER) + '\n"' + "x" * 200_000 + '",Nam\n'
+    response = upload(client_as("secretary"), world, SimpleUploadedFile("ds.csv", text.encode("utf-8")))
+    assert response.status_code == 400
+    assert Volunteer.objects.filter(commune=world["commune"]).count() == 2

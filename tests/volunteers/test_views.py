@@ -146,3 +146,18 @@ def test_hamlets_are_added_renamed_and_retired(client_as, world):
     client.post(_url("hamlet_retire", world, hamlet_id=hamlet.pk))
     hamlet.refresh_from_db()
     assert not hamlet.is_active
+
+
+def test_a_secretary_cannot_take_over_an_account_with_a_role_or_a_password(client_as, world):
+    officer = world["users"]["province_officer"]
+    linked = VolunteerFactory(commune=world["commune"], full_name="Hồ Văn Tỉnh", user=officer)
+    client = client_as("secretary")
+    response = client.post(_url("volunteer_invite", world, volunteer_id=linked.pk), follow=True)
+    assert "đã có mật khẩu hoặc có vai trò khác" in response.content.decode()
+    assert "invite-link" not in response.content.decode()
+    client.post(_url("volunteer_retire", world, volunteer_id=linked.pk))
+    officer.refresh_from_db()
+    assert officer.is_active  # the officer's account keeps working
+    # a volunteer who already set a password gets no new link either
+    response = client.post(_url("volunteer_invite", world, volunteer_id=world["member"].pk), follow=True)
+    assert "invite-link" not in response.content.decode()

@@ -9,6 +9,7 @@ from volunteers.access import commune_allows
 register = template.Library()
 
 TABS = [
+    ("dashboard", _("Dashboard"), "reports:dashboard", "commune.read_reports"),
     ("roster", _("Volunteers"), "volunteers:roster", "commune.read_roster"),
     ("teams", _("Teams"), "volunteers:team_list", "commune.read_roster"),
     ("hamlets", _("Hamlets"), "volunteers:hamlet_list", "commune.read_roster"),

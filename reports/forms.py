@@ -1,0 +1,88 @@
+"""Filters of the record list behind each figure, and the certificate request."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import HelpRecord, PlaceKind, Service, ServiceCategory
+from volunteers.models import Hamlet, Team, Volunteer
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class RecordFilterForm(forms.Form):
+    """Every filter a figure's link can carry. Unknown values are ignored, never a 500."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), to_field_name="code", required=False)
+    category = forms.ModelChoiceField(
+        queryset=ServiceCategory.objects.all(), to_field_name="code", required=False
+    )
+    outcome = forms.ChoiceField(choices=[("", "")] + HelpRecord.Outcome.choices, required=False)
+    age_band = forms.ChoiceField(choices=[("", "")] + HelpRecord.AgeBand.choices, required=False)
+    place = forms.ChoiceField(choices=[("", "")] + PlaceKind.choices, required=False)
+    team = forms.CharField(required=False)
+    hamlet = forms.CharField(required=False)
+    volunteer = forms.ModelChoiceField(queryset=Volunteer.objects.none(), required=False)
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(commune=commune)
+
+    def _object_or_none(self, name, model):
+        value = self.cleaned_data.get(name) or ""
+        if value in ("", "none"):
+            return value
+        if not value.isdigit() or not model.objects.filter(pk=value, commune=self.commune).exists():
+            raise ValidationError(_("Unknown value."))
+        return int(value)
+
+    def clean_team(self):
+        return self._object_or_none("team", Team)
+
+    def clean_hamlet(self):
+        return self._object_or_none("hamlet", Hamlet)
+
+    def filters(self) -> dict:
+        """Queryset filters of the valid fields (invalid ones are dropped)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        result = {}
+        if data.get("service"):
+            result["service__code"] = data["service"].code
+        if data.get("category"):
+            result["service__category__code"] = data["category"].code
+        for name, lookup in (
+            ("outcome", "outcome"),
+            ("age_band", "age_band"),
+            ("place", "session__place_kind"),
+        ):
+            if data.get(name):
+                result[lookup] = data[name]
+        for name, lookup in (("team", "session__team_id"), ("hamlet", "hamlet_id")):
+            if data.get(name) == "none":
+                result[f"{lookup}__isnull"] = True
+            elif data.get(name):
+                result[lookup] = data[name]
+        if data.get("volunteer"):
+            result["volunteer_id"] = data["volunteer"].pk
+        return result
+
+
+class CertificateForm(forms.Form):
+    first_day = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    last_day = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last:
+            if last < first:
+                raise ValidationError(_("The last day must not be before the first day."))
+            if last > timezone.localdate():
+                raise ValidationError(_("A certificate can cover only days that have passed."))
+            if (last - first) > datetime.timedelta(days=366 * 5):
+                raise ValidationError(_("A certificate covers at most five years."))
+        return cleaned

@@ -1,0 +1,90 @@
+"""Reporting periods: a calendar month or year in Asia/Ho_Chi_Minh time."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int | None = None  # None: the whole year
+
+    @classmethod
+    def parse(cls, text: str | None, *, default: "Period | None" = None) -> "Period":
+        """ "2025-08" is August 2025, "2025" the year; anything else falls back to this month."""
+        text = (text or "").strip()
+        try:
+            if len(text) == 4:
+                return cls(int(text))
+            year, month = (int(part) for part in text.split("-"))
+            if 2000 <= year <= 2100 and 1 <= month <= 12:
+                return cls(year, month)
+        except ValueError:
+            pass
+        return default or cls.current()
+
+    @classmethod
+    def current(cls) -> "Period":
+        today = timezone.localdate()
+        return cls(today.year, today.month)
+
+    @property
+    def is_month(self) -> bool:
+        return self.month is not None
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, self.month or 1, 1)
+
+    @property
+    def next_first_day(self) -> datetime.date:
+        if self.month is None:
+            return datetime.date(self.year + 1, 1, 1)
+        return datetime.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.next_first_day - datetime.timedelta(days=1)
+
+    @property
+    def start(self) -> datetime.datetime:
+        """The first instant of the period in Vietnam, as an aware datetime."""
+        return timezone.make_aware(datetime.datetime.combine(self.first_day, datetime.time.min))
+
+    @property
+    def end(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.next_first_day, datetime.time.min))
+
+    def previous(self) -> "Period":
+        if self.month is None:
+            return Period(self.year - 1)
+        return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def following(self) -> "Period":
+        if self.month is None:
+            return Period(self.year + 1)
+        return Period(self.year + (self.month == 12), self.month % 12 + 1)
+
+    @property
+    def first_day_text(self) -> str:
+        return f"{self.first_day:%d/%m/%Y}"
+
+    @property
+    def last_day_text(self) -> str:
+        return f"{self.last_day:%d/%m/%Y}"
+
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+    def label(self) -> str:
+        return f"{self.month:02d}/{self.year}" if self.month else str(self.year)
+
+    def months_back(self, count: int) -> list["Period"]:
+        """The `count` months ending with this one (or with December of this year)."""
+        last = self if self.month else Period(self.year, 12)
+        months = [last]
+        while len(months) < count:
+            months.append(months[-1].previous())
+        return list(reversed(months))

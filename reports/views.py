@@ -1,0 +1,226 @@
+"""Dashboards, the province overview, the records behind each figure, exports, my record and
+certificates of volunteer hours."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from reports import services
+from reports.charts import bar_chart
+from reports.forms import CertificateForm, RecordFilterForm
+from reports.models import Certificate, Export
+from reports.periods import Period
+from reports.selectors import HEADLINE_KEYS, dashboard, province_overview, records_in, volunteer_record
+from volunteers.access import mark_public, require, scope_for
+
+SORTABLE = ["name", *HEADLINE_KEYS]
+OVERVIEW_COLUMNS = [
+    ("sessions_held", _lazy("Shifts held")),
+    ("volunteer_turns", _lazy("Volunteer-turns")),
+    ("volunteer_hours", _lazy("Volunteer hours")),
+    ("citizen_turns", _lazy("Citizen-turns")),
+    ("vneid_activations", _lazy("VNeID level-2 activations")),
+    ("online_filings", _lazy("Online filings")),
+    ("done_share", _lazy("Help completed")),
+    ("senior_share", _lazy("Aged 60 and over (of ages recorded)")),
+]
+
+
+def _period(request) -> Period:
+    return Period.parse(request.GET.get("period"))
+
+
+@require("commune.read_reports")
+def commune_dashboard(request, commune):
+    period = _period(request)
+    board = dashboard(period, commune=commune)
+    context = {
+        "commune": commune,
+        "board": board,
+        "period": period,
+        "citizen_chart": bar_chart([(row["period"].label(), row["citizen_turns"]) for row in board.trend]),
+        "volunteer_chart": bar_chart(
+            [(row["period"].label(), row["volunteer_turns"]) for row in board.trend]
+        ),
+        "tab": "dashboard",
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require("commune.read_reports")
+def record_list(request, commune):
+    period = _period(request)
+    form = RecordFilterForm(request.GET or None, commune=commune)
+    filters = form.filters()
+    records = (
+        records_in(period, commune=commune)
+        .filter(**filters)
+        .select_related("service", "session__team", "hamlet", "volunteer")
+        .order_by("-helped_at", "-id")
+    )
+    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    total = records.aggregate(total=Sum("citizen_count"))["total"] or 0
+    context = {
+        "commune": commune,
+        "period": period,
+        "page": page,
+        "total": total,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "tab": "dashboard",
+    }
+    return render(request, "reports/record_list.html", context)
+
+
+def _export(request, kind, params):
+    export = services.export_request(user=request.user, kind=kind, params=params)
+    return redirect("reports:export_status", export_id=export.pk)
+
+
+@require_POST
+@require("commune.read_reports")
+def commune_report_export(request, commune):
+    return _export(
+        request, Export.Kind.COMMUNE_REPORT, {"commune": commune.pk, "period": _period_post(request).key()}
+    )
+
+
+@require_POST
+@require("commune.read_reports")
+def commune_records_export(request, commune):
+    form = RecordFilterForm(request.POST, commune=commune)
+    return _export(
+        request,
+        Export.Kind.RECORDS_CSV,
+        {"commune": commune.pk, "period": _period_post(request).key(), "filters": form.filters()},
+    )
+
+
+def _period_post(request) -> Period:
+    return Period.parse(request.POST.get("period"))
+
+
+@require("province.read_reports")
+def province_overview_view(request, province):
+    period = _period(request)
+    rows, totals = province_overview(period, province=province)
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTABLE else "name"
+    descending = request.GET.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    if sort == "name":
+        rows.sort(key=lambda row: row["commune"].name, reverse=descending)
+    else:
+        rows.sort(
+            key=lambda row: (row["headline"].get(sort) is None, row["headline"].get(sort) or 0),
+            reverse=descending,
+        )
+        if descending:
+            rows.sort(key=lambda row: row["headline"].get(sort) is None)
+    context = {
+        "province": province,
+        "period": period,
+        "rows": rows,
+        "totals": totals,
+        "sort": sort,
+        "descending": descending,
+        "idle": sum(1 for row in rows if not row["headline"].has_activity),
+        "columns": [("name", _("Commune / ward")), *OVERVIEW_COLUMNS],
+    }
+    return render(request, "reports/province_overview.html", context)
+
+
+@require_POST
+@require("province.read_reports")
+def province_overview_export(request, province):
+    return _export(
+        request,
+        Export.Kind.PROVINCE_OVERVIEW,
+        {"province": province.pk, "period": _period_post(request).key()},
+    )
+
+
+@require_POST
+@require("province.read_reports")
+def province_records_export(request, province):
+    return _export(
+        request, Export.Kind.RECORDS_CSV, {"province": province.pk, "period": _period_post(request).key()}
+    )
+
+
+@require("signed_in")
+def my_province_overview(request):
+    provinces = sorted(scope_for(request.user).officer_of)
+    if not provinces:
+        messages.info(request, _("The province overview is for province officers."))
+        return redirect("home")
+    return redirect("reports:province_overview", province_code=provinces[0])
+
+
+@require("export.own")
+def export_status(request, export):
+    template = "reports/_export_status.html" if request.htmx else "reports/export_status.html"
+    return render(request, template, {"export": export})
+
+
+@require("export.own")
+def export_download(request, export):
+    if export.status != Export.Status.DONE or not export.file:
+        messages.info(request, _("The file is not ready yet."))
+        return redirect("reports:export_status", export_id=export.pk)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
+
+
+# A volunteer's own record and certificates -----------------------------------------------------------
+
+
+@require("signed_in")
+def my_record(request):
+    volunteer = scope_for(request.user).volunteer
+    if volunteer is None:
+        return render(request, "reports/my_record.html", {"volunteer": None})
+    form = CertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        certificate = services.certificate_issue(
+            volunteer=volunteer,
+            first_day=form.cleaned_data["first_day"],
+            last_day=form.cleaned_data["last_day"],
+            issued_by=request.user,
+        )
+        return redirect("reports:certificate", certificate_code=certificate.code)
+    context = {
+        "volunteer": volunteer,
+        "record": volunteer_record(volunteer),
+        "form": form,
+        "certificates": volunteer.certificates.all()[:20],
+    }
+    return render(request, "reports/my_record.html", context, status=400 if form.errors else 200)
+
+
+@mark_public
+def certificate(request, certificate_code):
+    """The printable confirmation; public, so that anyone holding the code can check it."""
+    found = (
+        Certificate.objects.select_related("volunteer__commune__province")
+        .filter(code=certificate_code.strip().upper())
+        .first()
+    )
+    if found is None:
+        return render(request, "reports/certificate_unknown.html", {"code": certificate_code}, status=404)
+    verify_url = request.build_absolute_uri(
+        reverse("reports:certificate", kwargs={"certificate_code": found.code})
+    )
+    return render(request, "reports/certificate.html", {"certificate": found, "verify_url": verify_url})
+
+
+@mark_public
+def certificate_lookup(request):
+    code = (request.GET.get("code") or "").strip().upper()
+    if code:
+        return redirect("reports:certificate", certificate_code=code[:12])
+    return render(request, "reports/certificate_lookup.html")
