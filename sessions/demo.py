@@ -59,6 +59,7 @@ class _Builder:
             HelpRecord(
                 client_id=uuid.uuid4(),
                 session=session,
+                commune_id=session.commune_id,
                 service=self.services[code],
                 citizen_count=count,
                 is_tally=count > 1,
