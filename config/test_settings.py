@@ -17,4 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="xks-test-media-")
+# A worker started by a test gets the same folder through the environment.
+MEDIA_ROOT = os.environ.get("XKS_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="xks-test-media-")
+os.environ["XKS_TEST_MEDIA_ROOT"] = MEDIA_ROOT
