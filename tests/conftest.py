@@ -6,6 +6,8 @@ import os
 import pytest
 from django.conf import settings
 
+from tests.known_month import august  # noqa: F401 - a fixture for the report tests
+
 
 @pytest.fixture
 def password():
@@ -215,3 +217,15 @@ def client_as(client, world):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def export_worker(transactional_db):
+    """Whatever runs exports in this run: in-process without Redis, a real worker with it."""
+    if not settings.REDIS_URL:
+        yield None
+        return
+    from tests.celery_worker import celery_worker
+
+    with celery_worker() as worker:
+        yield worker

@@ -8,12 +8,13 @@ import openpyxl
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.reports.conftest import august  # noqa: F401 - the known month of work
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_commune_leader_reads_a_past_month_and_downloads_the_report(page, world, august, password):  # noqa: F811
+def test_commune_leader_reads_a_past_month_and_downloads_the_report(
+    page, world, august, password, export_worker
+):
     sign_in(page, "commune_leader", password)
     page.goto(f"{page.base_url}/units/")  # one commune: straight to its dashboard
     page.get_by_label("Tháng (yyyy-mm) hoặc năm").fill("2025-08")
@@ -29,7 +30,7 @@ def test_commune_leader_reads_a_past_month_and_downloads_the_report(page, world,
     page.go_back()
 
     page.get_by_test_id("export-report").click()
-    page.get_by_test_id("download").wait_for()
+    page.get_by_test_id("download").wait_for(timeout=60_000)
     with page.expect_download() as download_info:
         page.get_by_test_id("download").click()
     workbook = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))

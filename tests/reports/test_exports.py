@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ask(django_capture_on_commit_callbacks):
-    """POST an export request and run what it queues after commit (the task, in-process)."""
+def ask(django_capture_on_commit_callbacks, monkeypatch):
+    """POST an export request and run what it queues after commit (the task, in-process; the
+    worker-on-Redis path is tested in test_worker_export.py)."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
     def post(client, name, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):

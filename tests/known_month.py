@@ -1,4 +1,5 @@
-"""A small known month of work in commune A, with hand-computed figures (see test_figures.py)."""
+"""A small known month of work in commune A, with hand-computed figures (see
+tests/reports/test_figures.py). Its fixture `august` is offered to every test by tests/conftest.py."""
 
 import datetime
 
