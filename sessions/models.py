@@ -345,11 +345,15 @@ class HelpRecord(models.Model):
         SENIOR = "60_plus", _("60 and over")
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    session = models.ForeignKey(HelpSession, on_delete=models.PROTECT, related_name="records")
+    # Foreign keys here carry no index of their own: the composite indexes below cover the
+    # lookups, and every index costs each insert (docs/performance.md).
+    session = models.ForeignKey(HelpSession, on_delete=models.PROTECT, db_index=False, related_name="records")
     # The session's commune, copied so that monthly figures need no join (see docs/performance.md).
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", editable=False)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, db_index=False, related_name="+", editable=False
+    )
     service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="records", verbose_name=_("service")
+        Service, on_delete=models.PROTECT, db_index=False, related_name="records", verbose_name=_("service")
     )
     citizen_count = models.PositiveIntegerField(_("citizens"), default=1)
     is_tally = models.BooleanField(default=False)
@@ -362,7 +366,13 @@ class HelpRecord(models.Model):
     age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, blank=True)
     has_disability = models.BooleanField(_("person with a disability"), default=False)
     hamlet = models.ForeignKey(
-        Hamlet, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("hamlet")
+        Hamlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("hamlet"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     volunteer = models.ForeignKey(
@@ -370,19 +380,27 @@ class HelpRecord(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="records",
         verbose_name=_("volunteer"),
     )
     helped_at = models.DateTimeField(_("helped at"), default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, db_index=False, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
     )
 
     class Meta:
@@ -399,6 +417,7 @@ class HelpRecord(models.Model):
             models.Index(fields=["session", "deleted_at"]),
             models.Index(fields=["commune", "helped_at"]),
             models.Index(fields=["volunteer", "helped_at"]),
+            models.Index(fields=["recorded_by", "session"]),
         ]
 
     def __str__(self):
