@@ -87,6 +87,14 @@ def user_entries(*, session: HelpSession, user, limit: int = 10) -> QuerySet[Hel
     )
 
 
+def recording_totals(*, session: HelpSession, user) -> dict:
+    """The two totals on the recording page, in one query: this user's and the whole shift's."""
+    totals = HelpRecord.objects.filter(session=session, deleted_at__isnull=True).aggregate(
+        session_total=Sum("citizen_count"), my_total=Sum("citizen_count", filter=Q(recorded_by=user))
+    )
+    return {"session_total": totals["session_total"] or 0, "my_total": totals["my_total"] or 0}
+
+
 def user_citizen_turns(*, session: HelpSession, user) -> int:
     return (
         live_records()

@@ -282,11 +282,9 @@ def record_create(
     **details,
 ) -> tuple[HelpRecord, bool]:
     """Record citizens helped. The client's id makes it idempotent: the same id twice, even at the
-    same moment from two requests, leaves one record. Returns (record, created)."""
+    same moment from two requests, leaves one record (the unique index decides, so the common case
+    costs one insert). Returns (record, created)."""
     client_id = client_id or uuid.uuid4()
-    existing = HelpRecord.objects.filter(client_id=client_id).first()
-    if existing is not None:
-        return _same_entry(existing, session, recorded_by, service, citizen_count), False
     _check_recordable(session, service, citizen_count)
     try:
         with transaction.atomic():
@@ -306,12 +304,8 @@ def record_create(
                 updated_by=recorded_by,
                 **details,
             )
-            RecordChange.objects.create(
-                record=record,
-                action=RecordChange.Action.CREATE,
-                changed_by=recorded_by,
-                after=_json(_snapshot(record)),
-            )
+            # Who made the entry and when are on the record itself (recorded_by, created_at); the
+            # change history starts with the first correction.
     except IntegrityError:
         # Another request with the same client id won the race; that one is this entry.
         existing = HelpRecord.objects.filter(client_id=client_id).first()

@@ -31,6 +31,7 @@ from sessions.selectors import (
     campaign_progress,
     campaigns_for_commune,
     my_shifts,
+    recording_totals,
     services_for_recording,
     session_figures,
     session_list,
@@ -468,10 +469,10 @@ def record_create(request, session):
                 % {"service": saved.service, "count": saved.citizen_count},
             )
         return redirect(_session_url(session, "record_page"))
-    context = _panel_context(
-        request, session, saved=saved, error=error, tally_form=form if (is_tally and error) else None
-    )
-    return render(request, "sessions/_record_panel.html", context, status=status)
+    context = {"session": session, "saved": saved, "created": status == 201, "error": error, "my_total": None}
+    if saved is not None:
+        context.update(recording_totals(session=session, user=request.user))
+    return render(request, "sessions/_record_result.html", context, status=status)
 
 
 @require_POST
@@ -480,7 +481,12 @@ def record_undo(request, record):
     session = record.session
     services.record_delete(record=record, deleted_by=request.user)
     if request.htmx:
-        return render(request, "sessions/_record_panel.html", _panel_context(request, session, undone=record))
+        context = {
+            "session": session,
+            "undone": record,
+            **recording_totals(session=session, user=request.user),
+        }
+        return render(request, "sessions/_record_result.html", context)
     messages.success(request, _("The entry was removed."))
     return redirect(_safe_next(request, request.POST.get("next"), _session_url(session, "record_page")))
 

@@ -30,6 +30,14 @@ function armEntryForms(root) {
 }
 
 document.addEventListener("DOMContentLoaded", function () { armEntryForms(document); });
+// Once an entry is saved (2xx), the form's next tap is a new citizen: give it a new id. On a
+// failure the id stays, so that trying again cannot record twice.
+document.addEventListener("htmx:afterRequest", function (event) {
+  const form = event.detail.elt;
+  if (!form.matches || !form.matches("form[data-entry-form]") || !event.detail.successful) return;
+  const input = form.querySelector("input[name=client_id]");
+  if (input) input.value = newEntryId();
+});
 document.addEventListener("htmx:load", function (event) { armEntryForms(event.detail.elt); });
 // A plain (non-htmx) double submit would send the same id twice; that is fine, and blocked here too.
 document.addEventListener("submit", function (event) {

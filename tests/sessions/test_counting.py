@@ -47,7 +47,9 @@ def test_deleted_and_corrected_entries_count_as_they_are_now(world):
     services.record_delete(record=world["record"], deleted_by=user)
     assert session_figures(session).citizen_turns == 12
     history = list(tally.changes.values_list("action", "changed_by__username", "before", "after"))
-    assert history[1] == ("update", "secretary", {"citizen_count": 10}, {"citizen_count": 12})
+    # who made the entry and when is on the record; the history starts with the correction
+    assert history == [("update", "secretary", {"citizen_count": 10}, {"citizen_count": 12})]
+    assert (tally.recorded_by, tally.created_at is not None) == (user, True)
     assert world["record"].changes.last().action == "delete"
 
 

@@ -64,7 +64,7 @@ def test_a_tally_records_n_citizens_in_one_entry(client_as, world):
     assert response.status_code == 201
     record = HelpRecord.objects.latest("id")
     assert (record.citizen_count, record.is_tally) == (20, True)
-    assert 'data-testid="my-total">21<' in response.content.decode()
+    assert 'data-testid="my-total" hx-swap-oob="true">21<' in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,10 @@ def test_undo_removes_the_entry_but_keeps_its_history(client_as, world):
     assert response.status_code == 200
     assert "Đã xoá: Kích hoạt tài khoản định danh mức 2." in response.content.decode()
     assert live_count(world["session"]) == 0
-    assert list(world["record"].changes.values_list("action", flat=True)) == ["create", "delete"]
+    assert list(world["record"].changes.values_list("action", "changed_by__username")) == [
+        ("delete", "volunteer")
+    ]
+    assert 'id="entry-' in response.content.decode() and 'hx-swap-oob="delete"' in response.content.decode()
 
 
 def test_an_entry_after_the_shift_is_closed_is_refused(client_as, world):
