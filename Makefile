@@ -45,8 +45,13 @@ test: lint
 worker: setup
 	$(BIN)/celery -A config worker --beat --loglevel=info
 
+# make bench: generate the province-scale data once (BENCH_RECORDS, default 5 million), then
+# measure. Needs DATABASE_URL to a PostgreSQL database; the method is in docs/performance.md.
 bench: setup
-	$(BIN)/python -m bench
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs PostgreSQL: set DATABASE_URL=postgres://USER@HOST:PORT/NAME"; exit 2;; esac
+	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) generate_data --if-empty --records $${BENCH_RECORDS:-5000000}
+	$(BIN)/python -W ignore -m bench --json=bench-results.json
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 media

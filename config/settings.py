@@ -154,6 +154,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache and written through to the database: one query less on every
+# request (the recording POST is the hot path, see docs/performance.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

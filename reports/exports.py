@@ -232,5 +232,42 @@ def records_csv(
     return written
 
 
+def records_xlsx(
+    *,
+    user,
+    period: Period,
+    commune: Commune | None = None,
+    province: Province | None = None,
+    filters: dict | None = None,
+    output,
+    progress: ProgressCallback,
+) -> int:
+    """Records as a workbook with one sheet per month (a year of a province passes a million rows,
+    more than one sheet holds). Write-only: rows go to disk as they come."""
+    if commune is not None:
+        if not commune_allows(user, commune, "commune.read_reports"):
+            raise PermissionDenied
+        records = records_in(period, commune=commune)
+    else:
+        if not province_allows(user, province.pk, "province.read_reports"):
+            raise PermissionDenied
+        records = records_in(period, commune__province=province)
+    if filters:
+        records = records.filter(**filters)
+    months = period.months_back(12) if not period.is_month else [period]
+    workbook = Workbook(write_only=True)
+    written = 0
+    for index, month in enumerate(months, start=1):
+        sheet = workbook.create_sheet(f"Tháng {month.month:02d}-{month.year}")
+        sheet.append([_bold(sheet, column) for column in RECORD_COLUMNS])
+        for row in _record_rows(records.filter(helped_at__gte=month.start, helped_at__lt=month.end)):
+            sheet.append(row)
+            written += 1
+        progress(round(90 * index / len(months)))
+    workbook.save(output)
+    progress(100)
+    return written
+
+
 def spooled_file():
     return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)

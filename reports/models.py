@@ -17,6 +17,7 @@ class Export(models.Model):
         COMMUNE_REPORT = "commune_report", _("commune report (.xlsx)")
         PROVINCE_OVERVIEW = "province_overview", _("province overview (.xlsx)")
         RECORDS_CSV = "records_csv", _("records of help (.csv)")
+        RECORDS_XLSX = "records_xlsx", _("records of help (.xlsx)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

@@ -107,6 +107,63 @@ def _fill(headline: Headline, values: dict) -> Headline:
     return headline
 
 
+def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, Headline]:
+    """The headline of each of consecutive months, in three grouped queries."""
+    first, last = months[0], months[-1]
+    figures = {month: Headline() for month in months}
+
+    def month_of(value) -> Period:
+        return Period(value.year, value.month)
+
+    records = live_records().filter(commune=commune, helped_at__gte=first.start, helped_at__lt=last.end)
+    for row in (
+        records.annotate(month=TruncMonth("helped_at")).values("month").annotate(**_record_sums()).order_by()
+    ):
+        _fill(figures[month_of(row["month"])], row)
+    attendances = Attendance.objects.filter(
+        present=True,
+        session__commune=commune,
+        session__date__gte=first.first_day,
+        session__date__lt=last.next_first_day,
+    ).exclude(session__status=HelpSession.Status.CANCELLED)
+    for row in (
+        attendances.annotate(month=TruncMonth("session__date"))
+        .values("month")
+        .annotate(volunteer_turns=Count("id"), volunteer_minutes=Sum("present_minutes"))
+        .order_by()
+    ):
+        _fill(figures[month_of(row["month"])], row)
+    held = HelpSession.objects.filter(
+        commune=commune,
+        status=HelpSession.Status.HELD,
+        date__gte=first.first_day,
+        date__lt=last.next_first_day,
+    )
+    for row in (
+        held.annotate(month=TruncMonth("date")).values("month").annotate(sessions_held=Count("id")).order_by()
+    ):
+        _fill(figures[month_of(row["month"])], row)
+    return figures
+
+
+def _sum_headlines(headlines) -> Headline:
+    total = Headline()
+    for item in headlines:
+        for name in (
+            "sessions_held",
+            "volunteer_turns",
+            "volunteer_minutes",
+            "citizen_turns",
+            "vneid_activations",
+            "online_filings",
+            "done_turns",
+            "aged_turns",
+            "senior_turns",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+    return total
+
+
 def headline(period: Period, *, commune: Commune) -> Headline:
     """Three queries: records, attendance, sessions held."""
     figures = Headline()
@@ -157,8 +214,14 @@ class Dashboard:
 
 
 def dashboard(period: Period, *, commune: Commune) -> Dashboard:
-    current = headline(period, commune=commune)
-    previous = headline(period.previous(), commune=commune)
+    window = period.months_back(12)
+    months = monthly_figures(window, commune=commune)
+    if period.is_month:
+        current = months[period]
+        previous = months.get(period.previous()) or headline(period.previous(), commune=commune)
+    else:
+        current = _sum_headlines(months.values())
+        previous = headline(period.previous(), commune=commune)
     records = records_in(period, commune=commune)
     attendances = attendances_in(period, commune=commune)
 
@@ -240,49 +303,19 @@ def dashboard(period: Period, *, commune: Commune) -> Dashboard:
         by_team=by_team,
         by_hamlet=by_hamlet,
         by_place=by_place,
-        trend=trend(period, commune=commune),
+        trend=[
+            {
+                "period": month,
+                "citizen_turns": months[month].citizen_turns,
+                "volunteer_turns": months[month].volunteer_turns,
+            }
+            for month in window
+        ],
         campaigns=campaigns,
         top_by_hours=top_volunteers_by_hours(period, commune=commune),
         top_by_citizens=top_volunteers_by_citizens(period, commune=commune),
         warnings=data_warnings(period, commune=commune),
     )
-
-
-def trend(period: Period, *, commune: Commune, months: int = 12) -> list[dict]:
-    """Citizen-turns and volunteer-turns for each of the 12 months ending with the period."""
-    span = period.months_back(months)
-    first, last = span[0], span[-1]
-    window = Period(first.year, first.month)
-    records = live_records().filter(commune=commune, helped_at__gte=window.start, helped_at__lt=last.end)
-    citizens = {
-        (row["month"].year, row["month"].month): row["total"]
-        for row in records.annotate(month=TruncMonth("helped_at"))
-        .values("month")
-        .annotate(total=Sum("citizen_count"))
-        .order_by()
-    }
-    turns = {
-        (row["month"].year, row["month"].month): row["total"]
-        for row in Attendance.objects.filter(
-            present=True,
-            session__commune=commune,
-            session__date__gte=first.first_day,
-            session__date__lt=last.next_first_day,
-        )
-        .exclude(session__status=HelpSession.Status.CANCELLED)
-        .annotate(month=TruncMonth("session__date"))
-        .values("month")
-        .annotate(total=Count("id"))
-        .order_by()
-    }
-    return [
-        {
-            "period": month,
-            "citizen_turns": citizens.get((month.year, month.month), 0),
-            "volunteer_turns": turns.get((month.year, month.month), 0),
-        }
-        for month in span
-    ]
 
 
 def top_volunteers_by_hours(period: Period, *, commune: Commune, limit: int = 10) -> list[dict]:

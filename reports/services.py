@@ -33,7 +33,8 @@ def _filename(export: Export, period: Period) -> str:
         return f"bao-cao-{place}-{period.key()}.xlsx"
     if export.kind == Export.Kind.PROVINCE_OVERVIEW:
         return f"tong-hop-tinh-{place}-{period.key()}.xlsx"
-    return f"luot-ho-tro-{place}-{period.key()}.csv"
+    extension = "xlsx" if export.kind == Export.Kind.RECORDS_XLSX else "csv"
+    return f"luot-ho-tro-{place}-{period.key()}.{extension}"
 
 
 def export_run(export_id) -> Export:
@@ -61,6 +62,15 @@ def export_run(export_id) -> Export:
             user=export.user,
             province=Province.objects.get(pk=export.params["province"]),
             period=period,
+            output=output,
+            progress=progress,
+        ),
+        Export.Kind.RECORDS_XLSX: lambda output: exports.records_xlsx(
+            user=export.user,
+            commune=Commune.objects.filter(pk=export.params.get("commune")).first(),
+            province=Province.objects.filter(pk=export.params.get("province")).first(),
+            period=period,
+            filters=export.params.get("filters") or {},
             output=output,
             progress=progress,
         ),

@@ -231,8 +231,10 @@ class Generator:
             self._campaigns()
         counts = self._sessions_and_records(communes, hamlets, teams, people, accounts["recorder"])
         if self.copy:
+            # Fresh statistics and visibility maps, so that index-only scans work from the start.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                for model in (HelpRecord, Attendance, HelpSession, Volunteer):
+                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
         return {"communes": len(communes), "volunteers": sum(len(v) for v in people.values()), **counts}
 
     def _places(self, communes):
@@ -333,7 +335,9 @@ class Generator:
         ) if self.copy else self._volunteers_slow(communes, per_commune, hamlets)
         self._reset_sequence(Volunteer)
         people: dict[int, list[int]] = {}
-        for pk, commune_id in Volunteer.objects.filter(commune__in=communes).values_list("pk", "commune_id"):
+        for pk, commune_id in (
+            Volunteer.objects.filter(commune__in=communes).order_by("pk").values_list("pk", "commune_id")
+        ):
             people.setdefault(commune_id, []).append(pk)
         memberships = (
             [
@@ -383,7 +387,8 @@ class Generator:
             elif role:
                 RoleAssignment.objects.get_or_create(user=user, role=role, commune=first)
             users[username.split(".")[1]] = user
-        Volunteer.objects.filter(pk=people[first.pk][0], user__isnull=True).update(user=users["volunteer"])
+        if first.pk in people and not Volunteer.objects.filter(user=users["volunteer"]).exists():
+            Volunteer.objects.filter(pk=min(people[first.pk])).update(user=users["volunteer"])
         return users
 
     def _campaigns(self):
@@ -477,7 +482,8 @@ class Generator:
                             closed,
                         )
                     )
-                    present = rng.sample(people[commune_id], min(len(people[commune_id]), rng.randint(2, 5)))
+                    pool = people.get(commune_id, [])
+                    present = rng.sample(pool, min(len(pool), rng.randint(2, 5)))
                     for volunteer_id in present:
                         attendances.append(
                             (
@@ -526,7 +532,7 @@ class Generator:
                                 hamlet_id
                                 or (rng.choice(hamlets[commune_id]) if rng.random() < 0.5 else None),
                                 "",
-                                rng.choice(present),
+                                rng.choice(present) if present else None,
                                 helped,
                                 recorder_id,
                                 helped,

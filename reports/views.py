@@ -148,9 +148,8 @@ def province_overview_export(request, province):
 @require_POST
 @require("province.read_reports")
 def province_records_export(request, province):
-    return _export(
-        request, Export.Kind.RECORDS_CSV, {"province": province.pk, "period": _period_post(request).key()}
-    )
+    kind = Export.Kind.RECORDS_XLSX if request.POST.get("format") == "xlsx" else Export.Kind.RECORDS_CSV
+    return _export(request, kind, {"province": province.pk, "period": _period_post(request).key()})
 
 
 @require("signed_in")

@@ -415,7 +415,12 @@ class HelpRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["session", "deleted_at"]),
-            models.Index(fields=["commune", "helped_at"]),
+            # Monthly figures read everything they need from this index (index-only scans).
+            models.Index(
+                fields=["commune", "helped_at"],
+                include=["citizen_count", "service", "outcome", "age_band", "deleted_at"],
+                name="record_commune_month_idx",
+            ),
             models.Index(fields=["volunteer", "helped_at"]),
             models.Index(fields=["recorded_by", "session"]),
         ]

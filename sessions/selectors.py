@@ -11,10 +11,9 @@ from volunteers.models import Commune, Volunteer
 
 
 def live_records() -> QuerySet[HelpRecord]:
-    """Records that count: not deleted, on shifts that were not cancelled."""
-    return HelpRecord.objects.filter(deleted_at__isnull=True).exclude(
-        session__status=HelpSession.Status.CANCELLED
-    )
+    """Records that count: those not deleted. (A shift with live records cannot be cancelled and a
+    cancelled shift takes no records, see sessions.services, so no join to the shift is needed.)"""
+    return HelpRecord.objects.filter(deleted_at__isnull=True)
 
 
 def session_list(

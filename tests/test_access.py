@@ -156,3 +156,40 @@ def test_menu_shows_only_what_the_role_may_use(client_as, world):
     assert "Ca trực" in sessions_page.content.decode()
     assert "Nhập danh sách" not in sessions_page.content.decode()
     assert "/roster/" not in sessions_page.content.decode()
+
+
+@pytest.mark.parametrize("role", sorted(SIGNED_IN))
+def test_one_shift_and_the_list_of_shifts_agree(client_as, world, role):
+    """session_allows("session.view") decides in Python what sessions_visible() filters in SQL."""
+    import datetime
+
+    from sessions.models import HelpSession
+    from volunteers.access import session_allows, sessions_visible
+
+    user = world["users"][role]
+    today = world["session"].date
+    HelpSession.objects.create(
+        commune=world["commune"],
+        place_kind="market",
+        date=today + datetime.timedelta(days=3),
+        starts_at=datetime.time(7),
+        ends_at=datetime.time(9),
+    )
+    HelpSession.objects.create(
+        commune=world["commune"],
+        place_kind="market",
+        date=today - datetime.timedelta(days=3),
+        starts_at=datetime.time(7),
+        ends_at=datetime.time(9),
+        status="held",
+    )
+    HelpSession.objects.create(
+        commune=world["other_commune"],
+        place_kind="market",
+        date=today,
+        starts_at=datetime.time(7),
+        ends_at=datetime.time(9),
+    )
+    visible = set(sessions_visible(user).values_list("pk", flat=True))
+    for session in HelpSession.objects.select_related("commune"):
+        assert session_allows(user, session, "session.view") == (session.pk in visible), session

@@ -201,11 +201,20 @@ def sessions_visible(user) -> QuerySet:
     return HelpSession.objects.filter(condition).distinct()
 
 
-def active_attendance(user, session):
+def _own_attendance(user, session):
+    """The user's attendance row on this shift (withdrawn or not), looked up once per object."""
     scope = scope_for(user)
     if scope.volunteer is None:
         return None
-    return session.attendances.filter(volunteer=scope.volunteer, withdrawn_at__isnull=True).first()
+    cache = session.__dict__.setdefault("_attendance_by_volunteer", {})
+    if scope.volunteer.pk not in cache:
+        cache[scope.volunteer.pk] = session.attendances.filter(volunteer=scope.volunteer).first()
+    return cache[scope.volunteer.pk]
+
+
+def active_attendance(user, session):
+    attendance = _own_attendance(user, session)
+    return attendance if attendance is not None and attendance.withdrawn_at is None else None
 
 
 def session_allows(user, session, action: str) -> bool:
@@ -213,7 +222,21 @@ def session_allows(user, session, action: str) -> bool:
     is_secretary = session.commune_id in scope.secretary_of
     leads_team = session.team_id is not None and session.team_id in scope.led_team_ids
     if action == "session.view":
-        return sessions_visible(user).filter(pk=session.pk).exists()
+        # The same rule as sessions_visible(), decided without a query where the roles suffice.
+        if is_secretary or leads_team or session.commune_id in scope.commune_leader_of:
+            return True
+        if scope.officer_of and session.commune.province_id in scope.officer_of:
+            return True
+        volunteer = scope.volunteer
+        if volunteer is None:
+            return False
+        if (
+            volunteer.commune_id == session.commune_id
+            and session.status == "planned"
+            and session.date >= timezone.localdate()
+        ):
+            return True
+        return _own_attendance(user, session) is not None
     if action == "session.manage":
         return is_secretary
     if action == "session.attendance":
@@ -300,11 +323,7 @@ def _resolve_team(user, code: int, team_id: int, action: str) -> Team:
 def _resolve_session(user, code: int, session_id: int, action: str):
     from sessions.models import HelpSession
 
-    session = (
-        HelpSession.objects.select_related("commune__province", "team", "campaign", "hamlet")
-        .filter(pk=session_id, commune_id=code)
-        .first()
-    )
+    session = HelpSession.objects.select_related("commune").filter(pk=session_id, commune_id=code).first()
     if session is None or not session_allows(user, session, "session.view"):
         raise Http404(_("No such shift, or it is not one your account may see."))
     if not session_allows(user, session, action):

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (needs PostgreSQL). See docs/performance.md for the method."""

@@ -1,0 +1,371 @@
+"""The four measurements of `make bench`. Every figure is paired with a baseline from the same run."""
+
+import datetime
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bench import sql
+from bench.stats import summary, timed
+from reports.periods import Period
+from sessions.models import Attendance, HelpRecord, HelpSession, Service
+from volunteers.models import Volunteer
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+class QueryCounter:
+    """Counts the SQL statements a request runs (Django resets its own log at each request)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+    def __len__(self):
+        return self.count
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _busiest_month():
+    """The last month of generated data (records made by the benchmark itself are left out)."""
+    latest = (
+        HelpRecord.objects.filter(recorded_by__username="bench.recorder")
+        .order_by("-helped_at")
+        .values_list("helped_at", flat=True)
+        .first()
+    )
+    local = timezone.localtime(latest)
+    return Period(local.year, local.month)
+
+
+def _bench_commune():
+    from volunteers.models import RoleAssignment
+
+    return RoleAssignment.objects.get(user__username="bench.secretary").commune
+
+
+def _sql_lower_bound(statements: list[str], params: dict, repeat: int) -> dict:
+    def run():
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+
+    for _ in range(3):
+        run()
+    return {**summary([timed(run) for _ in range(repeat)]), "queries": len(statements)}
+
+
+def _page(client: Client, url: str, repeat: int) -> dict:
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    with QueryCounter() as queries:
+        client.get(url)
+    samples = [timed(lambda: client.get(url)) for _ in range(repeat)]
+    return {**summary(samples), "queries": len(queries)}
+
+
+def dashboard(repeat: int) -> dict:
+    period, commune = _busiest_month(), _bench_commune()
+    url = reverse("reports:dashboard", kwargs={"code": commune.code}) + f"?period={period.key()}"
+    window = period.months_back(12)[0]
+    params = {
+        "commune": commune.code,
+        "start": period.start,
+        "end": period.end,
+        "window_start": window.start,
+        "first_day": period.first_day,
+        "next_first_day": period.next_first_day,
+        "window_first_day": window.first_day,
+        "previous_first_day": period.previous().first_day,
+    }
+    app = _page(_client("bench.leader"), url, repeat)
+    floor = _sql_lower_bound(sql.DASHBOARD, params, repeat)
+    records = HelpRecord.objects.filter(
+        commune=commune, helped_at__gte=period.start, helped_at__lt=period.end
+    ).count()
+    return {
+        "what": f"dashboard {commune.name} {period.label()} ({records:,} records that month)",
+        "app": app,
+        "baseline": floor,
+        "ratio": round(app["median_ms"] / floor["median_ms"], 2),
+    }
+
+
+def overview(repeat: int) -> dict:
+    period, commune = _busiest_month(), _bench_commune()
+    url = (
+        reverse("reports:province_overview", kwargs={"province_code": commune.province_id})
+        + f"?period={period.key()}"
+    )
+    params = {
+        "province": commune.province_id,
+        "start": period.start,
+        "end": period.end,
+        "first_day": period.first_day,
+        "next_first_day": period.next_first_day,
+    }
+    app = _page(_client("bench.officer"), url, repeat)
+    floor = _sql_lower_bound(sql.PROVINCE, params, repeat)
+    return {
+        "what": f"province overview {period.label()}",
+        "app": app,
+        "baseline": floor,
+        "ratio": round(app["median_ms"] / floor["median_ms"], 2),
+    }
+
+
+def _today_shift():
+    commune = _bench_commune()
+    volunteer = Volunteer.objects.get(user__username="bench.volunteer")
+    session, _ = HelpSession.objects.get_or_create(
+        commune=commune,
+        date=timezone.localdate(),
+        starts_at=datetime.time(0, 0),
+        ends_at=datetime.time(23, 59),
+        place_kind="service_centre",
+        defaults={"volunteers_needed": 50},
+    )
+    Attendance.objects.get_or_create(session=session, volunteer=volunteer)
+    return session
+
+
+def recording(repeat: int) -> dict:
+    session = _today_shift()
+    service = Service.objects.get(code="vneid_install")
+    client = _client("bench.volunteer")
+    record_url = reverse(
+        "sessions:record_create", kwargs={"code": session.commune_id, "session_id": session.pk}
+    )
+    floor_url = reverse("bench_floor", args=[session.pk, session.commune_id, service.pk])
+
+    def post_record():
+        response = client.post(
+            record_url,
+            {"service": service.code, "citizen_count": 1, "client_id": str(uuid.uuid4())},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 201, response.status_code
+
+    def post_floor():
+        assert client.post(floor_url).status_code == 201
+
+    for _ in range(5):
+        post_record()
+        post_floor()
+    with QueryCounter() as record_queries:
+        post_record()
+    with QueryCounter() as floor_queries:
+        post_floor()
+    app, floor = [], []
+    for _ in range(repeat):  # alternate, so that both see the same state of the machine
+        app.append(timed(post_record))
+        floor.append(timed(post_floor))
+    app_summary = {**summary(app), "queries": len(record_queries)}
+    floor_summary = {**summary(floor), "queries": len(floor_queries)}
+    return {
+        "what": "record one citizen (quick-record POST) vs floor view",
+        "app": app_summary,
+        "baseline": floor_summary,
+        "ratio": round(app_summary["median_ms"] / floor_summary["median_ms"], 2),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def sustained(seconds: float, clients: int, workers: int) -> dict:
+    """Recording through gunicorn on loopback with concurrent clients, for a fixed time."""
+    session = _today_shift()
+    user = get_user_model().objects.get(username="bench.volunteer")
+    login = Client()
+    login.force_login(user)
+    session_cookie = login.cookies["sessionid"].value
+    csrf = _get_new_csrf_string()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    path = reverse("sessions:record_create", kwargs={"code": session.commune_id, "session_id": session.pk})
+    headers = {
+        "Cookie": f"sessionid={session_cookie}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Host": "127.0.0.1",
+    }
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        counts = {"ok": 0, "errors": 0}
+        lock = threading.Lock()
+        stop = time.monotonic() + seconds
+
+        def hammer():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            ok = errors = 0
+            while time.monotonic() < stop:
+                body = f"service=vneid_install&citizen_count=1&client_id={uuid.uuid4()}"
+                try:
+                    conn.request("POST", path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status == 201:
+                        ok += 1
+                    else:
+                        errors += 1
+                except (OSError, http.client.HTTPException):
+                    errors += 1
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            with lock:
+                counts["ok"] += ok
+                counts["errors"] += errors
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=hammer) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {
+        "what": f"recording through gunicorn ({workers} workers, {clients} clients, {seconds:.0f} s)",
+        "records_per_second": round(counts["ok"] / elapsed, 1),
+        "ok": counts["ok"],
+        "errors": counts["errors"],
+    }
+
+
+def export(year: int | None = None) -> dict:
+    """A province-year .xlsx of records, built in a separate process to read its peak memory."""
+    commune = _bench_commune()
+    year = year or _busiest_month().year
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    baseline = subprocess.run(
+        [sys.executable, "-m", "bench.export_probe", "--baseline"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    probe = subprocess.run(
+        [sys.executable, "-m", "bench.export_probe", str(commune.province_id), str(year)],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    base, result = json.loads(baseline.stdout), json.loads(probe.stdout)
+    return {"what": f"province-year .xlsx export ({year})", **result, "baseline_peak_mb": base["peak_mb"]}
+
+
+def sizes() -> dict:
+    return {
+        "records": HelpRecord.objects.count(),
+        "shifts": HelpSession.objects.count(),
+        "attendances": Attendance.objects.count(),
+        "communes_with_records": HelpRecord.objects.values("commune").aggregate(
+            n=Count("commune", distinct=True)
+        )["n"],
+    }
+
+
+def run_all(quick: bool = False) -> dict:
+    if not HelpRecord.objects.exists():
+        raise SystemExit("make bench: no records; run `manage.py generate_data` first (make bench does).")
+    repeat = 10 if quick else 40
+    results = {"sizes": sizes(), "machine": f"{os.cpu_count()} cores", "when": timezone.now().isoformat()}
+    results["dashboard"] = dashboard(repeat)
+    results["overview"] = overview(repeat)
+    results["recording"] = recording(repeat * 5)
+    results["sustained"] = sustained(
+        seconds=3 if quick else 20, clients=4 if quick else 16, workers=2 if quick else 4
+    )
+    results["export"] = export()
+    return results
+
+
+def table(results: dict) -> str:
+    sizes_line = ", ".join(f"{key} {value:,}" for key, value in results["sizes"].items())
+    lines = [
+        f"Data: {sizes_line} ({results['machine']})",
+        "",
+        f"{'measure':<58} {'median':>9} {'p95':>9} {'queries':>8}   {'baseline median':>16} {'ratio':>6}",
+    ]
+    for key in ("dashboard", "overview", "recording"):
+        row = results[key]
+        app, base = row["app"], row["baseline"]
+        lines.append(
+            f"{row['what'][:58]:<58} {app['median_ms']:>7.1f}ms {app['p95_ms']:>7.1f}ms {app['queries']:>8}"
+            f"   {base['median_ms']:>11.1f}ms ({base['queries']}) {row['ratio']:>5.2f}x"
+        )
+    sustained = results["sustained"]
+    lines.append(
+        f"{sustained['what']}: {sustained['records_per_second']} records/s, "
+        f"{sustained['ok']:,} saved, {sustained['errors']} errors"
+    )
+    export = results["export"]
+    lines.append(
+        f"{export['what']}: {export['rows']:,} rows in {export['seconds']:.1f} s, peak memory "
+        f"{export['peak_mb']:.0f} MB (a bare Django process: {export['baseline_peak_mb']:.0f} MB)"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,27 @@
+"""The app's URLs plus the benchmark's floor: the least a Django view can do to record a row."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from config.urls import urlpatterns as app_urlpatterns
+from sessions.models import HelpRecord
+
+
+@require_POST
+@login_required
+def floor(request, session_id, commune_id, service_id):
+    """Insert one record, no access checks, no validation, no page: the floor to compare with."""
+    HelpRecord.objects.create(
+        session_id=session_id, commune_id=commune_id, service_id=service_id, recorded_by=request.user
+    )
+    return HttpResponse("ok", status=201)
+
+
+floor.access_action = "public"  # never part of the app; exists only in benchmark runs
+
+urlpatterns = [
+    path("bench/floor/<int:session_id>/<int:commune_id>/<int:service_id>/", floor, name="bench_floor"),
+    *app_urlpatterns,
+]
