@@ -137,6 +137,21 @@ RECORD_COLUMNS = [
 ]
 
 
+def _records_for(
+    *, user, period: Period, commune: Commune | None, province: Province | None, filters: dict | None
+):
+    """The records an export lists: of a commune or a province, checked against the user's scope."""
+    if commune is not None:
+        if not commune_allows(user, commune, "commune.read_reports"):
+            raise PermissionDenied
+        records = records_in(period, commune=commune)
+    else:
+        if province is None or not province_allows(user, province.pk, "province.read_reports"):
+            raise PermissionDenied
+        records = records_in(period, commune__province=province)
+    return records.filter(**filters) if filters else records
+
+
 def _record_rows(records: QuerySet[HelpRecord]):
     values = records.order_by("helped_at", "id").values_list(
         "helped_at",
@@ -206,16 +221,7 @@ def records_csv(
     progress: ProgressCallback,
 ) -> int:
     """Records of a commune (or of a whole province) in the period, one line each, no personal data."""
-    if commune is not None:
-        if not commune_allows(user, commune, "commune.read_reports"):
-            raise PermissionDenied
-        records = records_in(period, commune=commune)
-    else:
-        if not province_allows(user, province.pk, "province.read_reports"):
-            raise PermissionDenied
-        records = records_in(period, commune__province=province)
-    if filters:
-        records = records.filter(**filters)
+    records = _records_for(user=user, period=period, commune=commune, province=province, filters=filters)
     total = records.count() or 1
     text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
@@ -244,16 +250,7 @@ def records_xlsx(
 ) -> int:
     """Records as a workbook with one sheet per month (a year of a province passes a million rows,
     more than one sheet holds). Write-only: rows go to disk as they come."""
-    if commune is not None:
-        if not commune_allows(user, commune, "commune.read_reports"):
-            raise PermissionDenied
-        records = records_in(period, commune=commune)
-    else:
-        if not province_allows(user, province.pk, "province.read_reports"):
-            raise PermissionDenied
-        records = records_in(period, commune__province=province)
-    if filters:
-        records = records.filter(**filters)
+    records = _records_for(user=user, period=period, commune=commune, province=province, filters=filters)
     months = period.months_back(12) if not period.is_month else [period]
     workbook = Workbook(write_only=True)
     written = 0

@@ -6,7 +6,7 @@ on shifts dated in the period; hours sum their present minutes. No query here lo
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -149,18 +149,8 @@ def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, H
 def _sum_headlines(headlines) -> Headline:
     total = Headline()
     for item in headlines:
-        for name in (
-            "sessions_held",
-            "volunteer_turns",
-            "volunteer_minutes",
-            "citizen_turns",
-            "vneid_activations",
-            "online_filings",
-            "done_turns",
-            "aged_turns",
-            "senior_turns",
-        ):
-            setattr(total, name, getattr(total, name) + getattr(item, name))
+        for counted in fields(Headline):
+            setattr(total, counted.name, getattr(total, counted.name) + getattr(item, counted.name))
     return total
 
 
@@ -409,21 +399,7 @@ def province_overview(period: Period, *, province) -> tuple[list[dict], Headline
         .order_by()
     ):
         _fill(rows[values["commune_id"]]["headline"], values)
-    totals = Headline()
-    for row in rows.values():
-        for name in (
-            "sessions_held",
-            "volunteer_turns",
-            "volunteer_minutes",
-            "citizen_turns",
-            "vneid_activations",
-            "online_filings",
-            "done_turns",
-            "aged_turns",
-            "senior_turns",
-        ):
-            setattr(totals, name, getattr(totals, name) + getattr(row["headline"], name))
-    return list(rows.values()), totals
+    return list(rows.values()), _sum_headlines(row["headline"] for row in rows.values())
 
 
 # A volunteer's own record --------------------------------------------------------------------------

@@ -50,6 +50,14 @@ def export_run(export_id) -> Export:
         Export.objects.filter(pk=export.pk).update(progress=min(100, max(0, percent)))
 
     period = Period.parse(export.params.get("period"))
+    record_scope = {
+        "user": export.user,
+        "commune": Commune.objects.filter(pk=export.params.get("commune")).first(),
+        "province": Province.objects.filter(pk=export.params.get("province")).first(),
+        "period": period,
+        "filters": export.params.get("filters") or {},
+        "progress": progress,
+    }
     builders = {
         Export.Kind.COMMUNE_REPORT: lambda output: exports.commune_report_xlsx(
             user=export.user,
@@ -65,24 +73,8 @@ def export_run(export_id) -> Export:
             output=output,
             progress=progress,
         ),
-        Export.Kind.RECORDS_XLSX: lambda output: exports.records_xlsx(
-            user=export.user,
-            commune=Commune.objects.filter(pk=export.params.get("commune")).first(),
-            province=Province.objects.filter(pk=export.params.get("province")).first(),
-            period=period,
-            filters=export.params.get("filters") or {},
-            output=output,
-            progress=progress,
-        ),
-        Export.Kind.RECORDS_CSV: lambda output: exports.records_csv(
-            user=export.user,
-            commune=Commune.objects.filter(pk=export.params.get("commune")).first(),
-            province=Province.objects.filter(pk=export.params.get("province")).first(),
-            period=period,
-            filters=export.params.get("filters") or {},
-            output=output,
-            progress=progress,
-        ),
+        Export.Kind.RECORDS_XLSX: lambda output: exports.records_xlsx(output=output, **record_scope),
+        Export.Kind.RECORDS_CSV: lambda output: exports.records_csv(output=output, **record_scope),
     }
     try:
         with exports.spooled_file() as output:

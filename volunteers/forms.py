@@ -11,6 +11,15 @@ from volunteers.text import normalize_name
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
+def _name_unique_in_commune(form, message) -> str:
+    """A tidied name that no other object of the same kind in the commune has (ignoring case)."""
+    name = " ".join(form.cleaned_data["name"].split())
+    others = type(form.instance).objects.filter(commune=form.instance.commune, name__iexact=name)
+    if others.exclude(pk=form.instance.pk).exists():
+        raise ValidationError(message)
+    return name
+
+
 class VolunteerForm(forms.ModelForm):
     class Meta:
         model = Volunteer
@@ -58,13 +67,7 @@ class TeamForm(forms.ModelForm):
         self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        clash = Team.objects.filter(commune=self.instance.commune, name__iexact=name).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
-            raise ValidationError(_("This commune already has a team with this name."))
-        return name
+        return _name_unique_in_commune(self, _("This commune already has a team with this name."))
 
 
 class HamletForm(forms.ModelForm):
@@ -77,13 +80,7 @@ class HamletForm(forms.ModelForm):
         self.instance.commune = commune
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        clash = Hamlet.objects.filter(commune=self.instance.commune, name__iexact=name).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
-            raise ValidationError(_("This commune already has a hamlet with this name."))
-        return name
+        return _name_unique_in_commune(self, _("This commune already has a hamlet with this name."))
 
 
 class MembershipForm(forms.Form):
