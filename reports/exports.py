@@ -84,7 +84,7 @@ def commune_report_xlsx(*, user, commune: Commune, period: Period, output, progr
     sheet.append([_bold(sheet, "III. Phụ lục theo đội hình")])
     sheet.append([_bold(sheet, "Đội hình"), _bold(sheet, "Lượt người dân"), _bold(sheet, "Lượt ĐVTN")])
     for row in board.by_team:
-        name = row["team"].name if row["team"] else "Không thuộc đội hình"
+        name = _text(row["team"].name) if row["team"] else "Không thuộc đội hình"
         sheet.append([name, row["citizens"], row["volunteer_turns"]])
     workbook.save(output)
     progress(100)
@@ -133,8 +133,14 @@ RECORD_COLUMNS = [
     "Độ tuổi",
     "Khuyết tật",
     "Thôn/tổ dân phố",
-    "Ghi chú",
 ]
+# The free-text note stays out of exports: it is where a citizen's name could slip in.
+
+
+def _text(value) -> str:
+    """Typed text as a spreadsheet cell: never a formula (=, +, -, @ would run in Excel)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 def _records_for(
@@ -169,7 +175,6 @@ def _record_rows(records: QuerySet[HelpRecord]):
         "age_band",
         "has_disability",
         "hamlet__name",
-        "note",
     )
     for (
         helped_at,
@@ -187,26 +192,24 @@ def _record_rows(records: QuerySet[HelpRecord]):
         age,
         disability,
         hamlet,
-        note,
     ) in values.iterator(chunk_size=5000):
         local = timezone.localtime(helped_at)
         yield [
             f"{local:%d/%m/%Y}",
             f"{local:%H:%M}",
-            commune,
+            _text(commune),
             f"{day:%d/%m/%Y} {starts:%H:%M}",
-            team or "",
+            _text(team),
             category,
             service,
             count,
             OUTCOMES.get(outcome, outcome),
             form,
-            procedure,
+            _text(procedure),
             gender,
             age,
             "có" if disability else "",
-            hamlet or "",
-            note,
+            _text(hamlet),
         ]
 
 

@@ -30,13 +30,17 @@ class RecordFilterForm(forms.Form):
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
         self.commune = commune
-        self.fields["volunteer"].queryset = Volunteer.objects.filter(commune=commune)
+        # Records are already limited to the commune; a volunteer who has since moved still counts.
+        self.fields["volunteer"].queryset = Volunteer.objects.all()
 
     def _object_or_none(self, name, model):
         value = self.cleaned_data.get(name) or ""
         if value in ("", "none"):
             return value
-        if not value.isdigit() or not model.objects.filter(pk=value, commune=self.commune).exists():
+        if (
+            not (value.isascii() and value.isdigit())
+            or not model.objects.filter(pk=value, commune=self.commune).exists()
+        ):
             raise ValidationError(_("Unknown value."))
         return int(value)
 
@@ -48,7 +52,13 @@ class RecordFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """Queryset filters of the valid fields (invalid ones are dropped)."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        # Each field on its own: one bad value must not widen the others into "everything".
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        if self.errors:
+            return {"pk__in": []}
         result = {}
         if data.get("service"):
             result["service__code"] = data["service"].code
@@ -79,6 +89,8 @@ class CertificateForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last:
+            if first.year < 2000:
+                raise ValidationError(_("Choose a date between 2000 and 2100."))
             if last < first:
                 raise ValidationError(_("The last day must not be before the first day."))
             if last > timezone.localdate():

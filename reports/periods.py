@@ -16,12 +16,13 @@ class Period:
         """ "2025-08" is August 2025, "2025" the year; anything else falls back to this month."""
         text = (text or "").strip()
         try:
-            if len(text) == 4:
-                return cls(int(text))
+            if len(text) == 4 and text.isascii() and text.isdigit():
+                year = int(text)
+                return cls(year) if 2000 <= year <= 2100 else default or cls.current()
             year, month = (int(part) for part in text.split("-"))
             if 2000 <= year <= 2100 and 1 <= month <= 12:
                 return cls(year, month)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
         return default or cls.current()
 

@@ -219,7 +219,7 @@ def certificate(request, certificate_code):
 
 @mark_public
 def certificate_lookup(request):
-    code = (request.GET.get("code") or "").strip().upper()
+    code = "".join(ch for ch in (request.GET.get("code") or "").upper() if ch.isascii() and ch.isalnum())
     if code:
         return redirect("reports:certificate", certificate_code=code[:12])
     return render(request, "reports/certificate_lookup.html")

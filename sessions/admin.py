@@ -56,6 +56,8 @@ class HelpSessionAdmin(admin.ModelAdmin):
     list_filter = ["status", "place_kind"]
     date_hierarchy = "date"
     raw_id_fields = ["commune", "team", "campaign", "hamlet"]
+    # Status changes go through the app (cancelling checks that nothing was recorded).
+    readonly_fields = ["status", "closed_at", "closed_by"]
 
 
 @admin.register(Attendance)

@@ -107,7 +107,10 @@ def session_update(*, session: HelpSession) -> HelpSession:
     return session
 
 
+@transaction.atomic
 def session_cancel(*, session: HelpSession) -> HelpSession:
+    # The same row lock as record_create: no entry can slip in between the check and the save.
+    session = HelpSession.objects.select_for_update().get(pk=session.pk)
     if session.is_closed:
         raise SessionError(_("A closed shift cannot be cancelled."))
     if session.records.filter(deleted_at__isnull=True).exists():
@@ -285,7 +288,14 @@ def record_create(
     same moment from two requests, leaves one record (the unique index decides, so the common case
     costs one insert). Returns (record, created)."""
     client_id = client_id or uuid.uuid4()
-    _check_recordable(session, service, citizen_count)
+    try:
+        _check_recordable(session, service, citizen_count)
+    except SessionError:
+        # A retry of an entry that was saved before the shift closed is that entry, not an error.
+        existing = HelpRecord.objects.filter(client_id=client_id).first()
+        if existing is None:
+            raise
+        return _same_entry(existing, session, recorded_by, service, citizen_count), False
     try:
         with transaction.atomic():
             # Lock the shift so that closing it and recording on it cannot interleave.

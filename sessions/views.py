@@ -161,7 +161,9 @@ def team_sessions(request, team):
 def session_assign(request, session):
     chosen = request.POST.get("volunteer", "")
     volunteer = (
-        Volunteer.objects.filter(pk=chosen, commune=session.commune).first() if chosen.isdigit() else None
+        Volunteer.objects.filter(pk=chosen, commune=session.commune).first()
+        if chosen.isascii() and chosen.isdigit()
+        else None
     )
     if volunteer is None:
         messages.error(request, _("Choose a volunteer of this commune."))
@@ -353,7 +355,8 @@ def session_attendance(request, session):
         marks = []
         errors = []
         for key, value in request.POST.items():
-            if not key.startswith("present-") or not key.removeprefix("present-").isdigit():
+            number = key.removeprefix("present-")
+            if not key.startswith("present-") or not (number.isascii() and number.isdigit()):
                 continue
             volunteer_id = int(key.removeprefix("present-"))
             present = {"yes": True, "no": False}.get(value)
@@ -365,7 +368,7 @@ def session_attendance(request, session):
                 continue
             marks.append(services.Mark(volunteer_id, present, arrived, left))
         added = request.POST.get("add_volunteer", "")
-        if added.isdigit():
+        if added.isascii() and added.isdigit():
             marks.append(services.Mark(int(added), True))
         elif added:
             errors.append(_("Choose a volunteer of this commune."))

@@ -15,11 +15,14 @@ not do this. Tasks and exports use the same functions (`sessions_visible`, `reco
 
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -418,7 +421,19 @@ def require(action: str):
                 kwargs["export"] = _resolve_export(request.user, kwargs.pop("export_id"), action)
             return view(request, *args, **kwargs)
 
-        protected = login_required(guarded)
+        signed_in_only = login_required(guarded)
+
+        @wraps(view)
+        def protected(request, *args, **kwargs):
+            if request.headers.get("HX-Request") and not request.user.is_authenticated:
+                # htmx would follow the redirect and swap the sign-in page into a fragment (or,
+                # with hx-swap="none", show nothing): make the browser go to sign in instead.
+                current = request.headers.get("HX-Current-URL") or request.get_full_path()
+                response = HttpResponse(status=401)
+                response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?next={quote(current)}"
+                return response
+            return signed_in_only(request, *args, **kwargs)
+
         protected.access_action = action
         return protected
 

@@ -30,13 +30,23 @@ function armEntryForms(root) {
 }
 
 document.addEventListener("DOMContentLoaded", function () { armEntryForms(document); });
-// Once an entry is saved (2xx), the form's next tap is a new citizen: give it a new id. On a
-// failure the id stays, so that trying again cannot record twice.
+// As an entry is sent, the form gets a new id for the next citizen. If the sending fails (no
+// answer, or a server error), the sent id comes back, so that trying again cannot record twice.
+document.addEventListener("htmx:configRequest", function (event) {
+  const form = event.detail.elt;
+  if (!form.matches || !form.matches("form[data-entry-form]")) return;
+  const input = form.querySelector("input[name=client_id]");
+  if (!input) return;
+  form.dataset.inFlightId = event.detail.parameters.client_id || input.value;
+  input.value = newEntryId();
+});
 document.addEventListener("htmx:afterRequest", function (event) {
   const form = event.detail.elt;
-  if (!form.matches || !form.matches("form[data-entry-form]") || !event.detail.successful) return;
+  if (!form.matches || !form.matches("form[data-entry-form]")) return;
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
   const input = form.querySelector("input[name=client_id]");
-  if (input) input.value = newEntryId();
+  if (input && form.dataset.inFlightId && (status === 0 || status >= 500)) input.value = form.dataset.inFlightId;
+  delete form.dataset.inFlightId;
 });
 document.addEventListener("htmx:load", function (event) { armEntryForms(event.detail.elt); });
 // A plain (non-htmx) double submit would send the same id twice; that is fine, and blocked here too.

@@ -107,3 +107,17 @@ def test_reminders_go_to_volunteers_with_a_shift_tomorrow(world, mailoutbox, mon
     assert send_shift_reminders.apply().get() == 1
     assert mailoutbox[0].to == ["anh@example.vn"]
     assert "07:00–11:00" in mailoutbox[0].body
+
+
+def test_typed_text_never_becomes_a_formula_and_notes_stay_out(client_as, world, august, ask):
+    from sessions.models import HelpRecord
+
+    HelpRecord.objects.filter(commune=world["commune"]).update(
+        procedure='=HYPERLINK("http://evil.example","x")', note="Bà Nguyễn Thị Nga, 0912345678"
+    )
+    client = client_as("secretary")
+    text = download(client, ask(client, "commune_records_export", code=world["commune"].code)).decode(
+        "utf-8-sig"
+    )
+    assert "'=HYPERLINK" in text
+    assert "Nguyễn Thị Nga" not in text and "0912345678" not in text

@@ -158,3 +158,20 @@ def test_the_province_overview_has_a_row_per_commune_and_totals(client_as, world
     )
     assert page.index("Xã Thử B") < page.index("Phường Thử A")
     assert "không hoạt động" in page
+
+
+def test_out_of_range_years_and_odd_digits_never_break_the_pages(client_as, world, august):
+    client = client_as("secretary")
+    code = world["commune"].code
+    for query in ["?period=0000", "?period=9999", "?period=-001", "?team=²", "?hamlet=²&period=2025-08"]:
+        assert client.get(reverse("reports:dashboard", kwargs={"code": code}) + query).status_code == 200
+        assert client.get(reverse("reports:record_list", kwargs={"code": code}) + query).status_code == 200
+    assert client.get(reverse("reports:certificate_lookup") + "?code=a/b").status_code in {302, 404}
+
+
+def test_a_bad_filter_shows_nothing_rather_than_everything(client_as, world, august):
+    records_url = reverse("reports:record_list", kwargs={"code": world["commune"].code})
+    page = (
+        client_as("secretary").get(records_url + "?period=2025-08&outcome=done&team=999999").content.decode()
+    )
+    assert "0 lượt ghi, 0 lượt người dân" in page

@@ -254,3 +254,21 @@ def test_next_after_editing_stays_on_this_site(client_as, world):
     )
     assert response.status_code == 302
     assert not response.url.startswith("https://evil.example")
+
+
+def test_a_retry_after_closing_returns_the_saved_entry(client_as, world):
+    client = client_as("volunteer")
+    entry = uuid.uuid4()
+    tap(client, world, client_id=entry)
+    services.session_close(session=world["session"], closed_by=world["users"]["secretary"])
+    again = tap(client, world, client_id=entry)
+    assert again.status_code == 200
+    assert "Đã lưu" in again.content.decode()
+    assert HelpRecord.objects.filter(client_id=entry).count() == 1
+
+
+def test_a_signed_out_tap_sends_the_browser_to_sign_in(client, world):
+    response = tap(client, world)
+    assert response.status_code == 401
+    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert HelpRecord.objects.count() == 1
