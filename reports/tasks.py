@@ -5,7 +5,9 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from reports.services import export_run
 from sessions.models import Attendance, HelpSession
@@ -32,24 +34,15 @@ def send_shift_reminders() -> int:
         .select_related("volunteer", "session__commune")
     )
     messages = []
-    for attendance in attendances:
-        session = attendance.session
-        body = (
-            f"Chào {attendance.volunteer.full_name},\n\n"
-            f"Bạn có ca trực ngày mai {session.date:%d/%m/%Y}, {session.time_range}, "
-            f"tại {session.get_place_kind_display()}"
-            f"{' (' + session.address + ')' if session.address else ''}, {session.commune.name}.\n"
-            "Nếu không đến được, hãy rút tên trên ứng dụng Xung Kích Số để Bí thư kịp bố trí.\n\n"
-            "Đoàn Thanh niên — Xung Kích Số"
-        )
-        messages.append(
-            (
-                f"Nhắc lịch ca trực {session.date:%d/%m}",
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [attendance.volunteer.email],
+    # Volunteers read Vietnamese; the wording lives in the translation catalogue.
+    with translation.override(settings.LANGUAGE_CODE):
+        for attendance in attendances:
+            session = attendance.session
+            body = render_to_string(
+                "reports/email/shift_reminder.txt", {"attendance": attendance, "session": session}
             )
-        )
+            subject = _("Shift reminder for %(date)s") % {"date": f"{session.date:%d/%m}"}
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [attendance.volunteer.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)
     return len(messages)

@@ -250,15 +250,8 @@ class HelpSession(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
-    @property
-    def duration_minutes(self) -> int:
-        return _minutes_between(self.starts_at, self.ends_at)
-
     def local_start(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.starts_at))
-
-    def local_end(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.date, self.ends_at))
 
 
 def _minutes_between(start: datetime.time, end: datetime.time) -> int:

@@ -94,15 +94,6 @@ def recording_totals(*, session: HelpSession, user) -> dict:
     return {"session_total": totals["session_total"] or 0, "my_total": totals["my_total"] or 0}
 
 
-def user_citizen_turns(*, session: HelpSession, user) -> int:
-    return (
-        live_records()
-        .filter(session=session, recorded_by=user)
-        .aggregate(total=Sum("citizen_count"))["total"]
-        or 0
-    )
-
-
 def services_for_recording() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True, category__is_active=True).select_related("category")
 

@@ -35,7 +35,6 @@ from sessions.selectors import (
     services_for_recording,
     session_figures,
     session_list,
-    user_citizen_turns,
     user_entries,
     volunteer_totals,
 )
@@ -408,29 +407,23 @@ def session_attendance(request, session):
 # Recording citizens -----------------------------------------------------------------------------------
 
 
-def _panel_context(request, session, **extra):
-    services_list = list(services_for_recording())
+@require("session.record")
+def record_page(request, session):
     categories: dict = {}
-    for service in services_list:
+    for service in services_for_recording():
         categories.setdefault(service.category, []).append(service)
-    return {
+    context = {
         "session": session,
         "commune": session.commune,
         "categories": categories,
         "entries": user_entries(session=session, user=request.user),
-        "my_total": user_citizen_turns(session=session, user=request.user),
-        "session_total": session_figures(session).citizen_turns,
-        "tally_form": extra.pop("tally_form", None) or TallyForm(),
+        "tally_form": TallyForm(),
         "procedures": PROCEDURE_SUGGESTIONS,
         # Used only when the page runs without JavaScript; app.js replaces it with an id it makes.
         "fallback_id": uuid.uuid4(),
-        **extra,
+        **recording_totals(session=session, user=request.user),
     }
-
-
-@require("session.record")
-def record_page(request, session):
-    return render(request, "sessions/record.html", _panel_context(request, session))
+    return render(request, "sessions/record.html", context)
 
 
 @require_POST

@@ -56,16 +56,6 @@ class Scope:
     led_team_ids: frozenset[int]
     volunteer: Volunteer | None
 
-    @property
-    def has_any_role(self) -> bool:
-        return bool(
-            self.secretary_of
-            or self.commune_leader_of
-            or self.officer_of
-            or self.led_team_ids
-            or self.volunteer
-        )
-
 
 def scope_for(user) -> Scope:
     if not user.is_authenticated:
@@ -145,13 +135,6 @@ def commune_is_visible(user, commune: Commune) -> bool:
 # Teams and volunteers -----------------------------------------------------------------------------
 
 
-def teams_visible(user) -> QuerySet[Team]:
-    scope = scope_for(user)
-    condition = Q(commune_id__in=scope.secretary_of) | Q(commune__province_id__in=scope.officer_of)
-    condition |= Q(pk__in=scope.led_team_ids)
-    return Team.objects.filter(condition)
-
-
 def team_allows(user, team: Team, action: str) -> bool:
     scope = scope_for(user)
     if team.commune_id in scope.secretary_of:
@@ -171,13 +154,6 @@ def volunteers_visible(user) -> QuerySet[Volunteer]:
     if scope.volunteer is not None:
         condition |= Q(pk=scope.volunteer.pk)
     return Volunteer.objects.filter(condition).distinct()
-
-
-def volunteer_allows(user, volunteer: Volunteer, action: str) -> bool:
-    scope = scope_for(user)
-    if action == "volunteer.manage":
-        return volunteer.commune_id in scope.secretary_of
-    return volunteers_visible(user).filter(pk=volunteer.pk).exists()
 
 
 # Help sessions and records of help ------------------------------------------------------------------

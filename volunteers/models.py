@@ -220,10 +220,6 @@ class TeamMembership(models.Model):
     def __str__(self):
         return f"{self.volunteer} · {self.team} ({self.get_position_display()})"
 
-    @property
-    def is_current(self) -> bool:
-        return self.left_on is None
-
 
 class RoleAssignment(models.Model):
     """A role over a place. Volunteers and team leaders need none: see volunteers.access."""

@@ -107,6 +107,8 @@ def test_reminders_go_to_volunteers_with_a_shift_tomorrow(world, mailoutbox, mon
     assert send_shift_reminders.apply().get() == 1
     assert mailoutbox[0].to == ["anh@example.vn"]
     assert "07:00–11:00" in mailoutbox[0].body
+    assert mailoutbox[0].body.startswith("Chào Lê Thị Ánh,")
+    assert mailoutbox[0].subject.startswith("Nhắc lịch ca trực")
 
 
 def test_typed_text_never_becomes_a_formula_and_notes_stay_out(client_as, world, august, ask):
