@@ -154,6 +154,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each user's access scope (roles, volunteer, led teams) is cached only when the cache is shared by
+# every process (Redis): a change must reach all of them (volunteers/access.py, signals.py).
+ACCESS_SCOPE_CACHE = bool(REDIS_URL)
 # Sessions are read from the cache and written through to the database: one query less on every
 # request (the recording POST is the hot path, see docs/performance.md).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

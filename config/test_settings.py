@@ -20,3 +20,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A worker started by a test gets the same folder through the environment.
 MEDIA_ROOT = os.environ.get("XKS_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="xks-test-media-")
 os.environ["XKS_TEST_MEDIA_ROOT"] = MEDIA_ROOT
+# The suite runs in one process, so the local-memory cache is shared enough to test the scope cache
+# in every run (the PostgreSQL run tests it on Redis).
+ACCESS_SCOPE_CACHE = True

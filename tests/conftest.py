@@ -26,6 +26,15 @@ def make_user(db, password):
     return make
 
 
+@pytest.fixture(autouse=True)
+def fresh_access_scopes():
+    """Ids are reused between tests (rolled back), so scopes cached by an earlier test must not
+    be found by a later one's user of the same id."""
+    from volunteers.access import forget_scopes
+
+    forget_scopes()
+
+
 def _require(reason: str, required: bool):
     if required:
         pytest.fail(f"{reason} (required in this run)")

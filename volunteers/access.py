@@ -13,11 +13,13 @@ named in the URL and answers 404 when the user may not see it at all, 403 when t
 not do this. Tasks and exports use the same functions (`sessions_visible`, `records_visible`, …).
 """
 
+import uuid
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -63,6 +65,15 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None:
         return cached
+    if settings.ACCESS_SCOPE_CACHE:
+        scope = _shared_scope(user)
+    else:
+        scope = _scope_from_database(user)
+    user._access_scope = scope
+    return scope
+
+
+def _scope_from_database(user) -> Scope:
     by_role: dict[str, set[int]] = {role: set() for role in RoleAssignment.Role.values}
     for role, commune_id, province_id in RoleAssignment.objects.filter(user=user).values_list(
         "role", "commune_id", "province_id"
@@ -79,7 +90,7 @@ def scope_for(user) -> Scope:
                 team__is_active=True,
             ).values_list("team_id", flat=True)
         )
-    scope = Scope(
+    return Scope(
         is_superuser=user.is_superuser,
         secretary_of=frozenset(by_role["secretary"]),
         commune_leader_of=frozenset(by_role["commune_leader"]),
@@ -87,8 +98,43 @@ def scope_for(user) -> Scope:
         led_team_ids=frozenset(led_team_ids),
         volunteer=volunteer,
     )
-    user._access_scope = scope
+
+
+# Scopes are shared between requests and processes through the cache (Redis in production), under
+# a version that every change to roles, volunteers, teams or memberships replaces once it commits
+# (volunteers/signals.py). A scope stored under an older version is never used; one read of the
+# cache replaces the three queries above on every request.
+_VERSION_KEY = "access-scope:version"
+_SCOPE_SECONDS = 15 * 60
+
+
+def _scope_key(user) -> str:
+    return f"access-scope:user:{user.pk}"
+
+
+def _shared_scope(user) -> Scope:
+    key = _scope_key(user)
+    found = cache.get_many([_VERSION_KEY, key])
+    version, stored = found.get(_VERSION_KEY), found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        scope = stored[1]
+        # Flags of the account itself come from the row loaded for this request, not the cache.
+        if scope.is_superuser == user.is_superuser:
+            return scope
+    if version is None:
+        # A fresh or flushed cache: start a version.
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(_VERSION_KEY)
+    # The version was read before the database: a change committed meanwhile has replaced it, so
+    # what is stored here can only be used if nothing changed.
+    scope = _scope_from_database(user)
+    cache.set(key, (version, scope), _SCOPE_SECONDS)
     return scope
+
+
+def forget_scopes() -> None:
+    """Make every shared scope stale: call after a change to who may see what has committed."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 # Communes ---------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ def team_retire(*, team: Team) -> Team:
     today = timezone.localdate()
     team.is_active = False
     team.retired_on = today
-    team.save(update_fields=["is_active", "retired_on"])
+    team.save(update_fields=["is_active", "retired_on"])  # also makes cached access scopes stale
     team.memberships.filter(left_on__isnull=True).update(left_on=today)
     return team
 
@@ -38,7 +38,7 @@ def volunteer_retire(*, volunteer: Volunteer) -> Volunteer:
     """A volunteer who stops: inactive, out of current teams, account unable to sign in."""
     today = timezone.localdate()
     volunteer.is_active = False
-    volunteer.save(update_fields=["is_active", "updated_at"])
+    volunteer.save(update_fields=["is_active", "updated_at"])  # also makes cached access scopes stale
     volunteer.memberships.filter(left_on__isnull=True).update(left_on=today)
     if volunteer.user_id and not _is_privileged(volunteer.user):
         volunteer.user.is_active = False

@@ -8,6 +8,7 @@ from django.db import connection
 
 from reports.synthetic import Generator, Plan
 from sessions.models import HelpRecord
+from volunteers.access import forget_scopes
 
 SCALES = {
     # records, volunteers, provinces
@@ -63,6 +64,8 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         counts = Generator(plan, log=self.stdout.write).run()
+        # Roles, volunteers and teams went in by COPY and bulk inserts, which send no signals.
+        forget_scopes()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Generated {counts['records']:,} records, {counts['sessions']:,} shifts, "
