@@ -26,7 +26,11 @@ def main(argv: list[str]) -> None:
     from bench import runs
 
     quick = "--quick" in argv
-    results = runs.run_all(quick=quick)
+    only = next((arg.split("=", 1)[1].split(",") for arg in argv if arg.startswith("--only=")), runs.MEASURES)
+    unknown = set(only) - set(runs.MEASURES)
+    if unknown:
+        _refuse(f"unknown measure {', '.join(sorted(unknown))}; choose from {', '.join(runs.MEASURES)}")
+    results = runs.run_all(quick=quick, only=tuple(only))
     print(runs.table(results))
     out = next((arg.split("=", 1)[1] for arg in argv if arg.startswith("--json=")), None)
     if out:

@@ -209,8 +209,10 @@ def _free_port() -> int:
 
 
 def sustained(seconds: float, clients: int, workers: int) -> dict:
-    """Recording through gunicorn on loopback with concurrent clients, for a fixed time."""
+    """Recording through gunicorn on loopback with concurrent clients, for a fixed time; then the
+    floor view the same way, as the baseline (clients and server share the machine's cores)."""
     session = _today_shift()
+    service = Service.objects.get(code="vneid_install")
     user = get_user_model().objects.get(username="bench.volunteer")
     login = Client()
     login.force_login(user)
@@ -234,7 +236,10 @@ def sustained(seconds: float, clients: int, workers: int) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    path = reverse("sessions:record_create", kwargs={"code": session.commune_id, "session_id": session.pk})
+    record_path = reverse(
+        "sessions:record_create", kwargs={"code": session.commune_id, "session_id": session.pk}
+    )
+    floor_path = reverse("bench_floor", args=[session.pk, session.commune_id, service.pk])
     headers = {
         "Cookie": f"sessionid={session_cookie}; csrftoken={csrf}",
         "X-CSRFToken": csrf,
@@ -250,43 +255,54 @@ def sustained(seconds: float, clients: int, workers: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
-        counts = {"ok": 0, "errors": 0}
-        lock = threading.Lock()
-        stop = time.monotonic() + seconds
-
-        def hammer():
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            ok = errors = 0
-            while time.monotonic() < stop:
-                body = f"service=vneid_install&citizen_count=1&client_id={uuid.uuid4()}"
-                try:
-                    conn.request("POST", path, body=body, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    if response.status == 201:
-                        ok += 1
-                    else:
-                        errors += 1
-                except (OSError, http.client.HTTPException):
-                    errors += 1
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            with lock:
-                counts["ok"] += ok
-                counts["errors"] += errors
-
-        started = time.monotonic()
-        threads = [threading.Thread(target=hammer) for _ in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
+        app = _hammer(port, record_path, headers, seconds, clients)
+        floor = _hammer(port, floor_path, headers, seconds, clients)
     finally:
         server.terminate()
         server.wait(timeout=20)
     return {
         "what": f"recording through gunicorn ({workers} workers, {clients} clients, {seconds:.0f} s)",
+        **app,
+        "baseline": floor,
+        "ratio": round(floor["records_per_second"] / app["records_per_second"], 2),
+    }
+
+
+def _hammer(port: int, path: str, headers: dict, seconds: float, clients: int) -> dict:
+    """POST new entries from `clients` threads with keep-alive for `seconds`; count 201s."""
+    counts = {"ok": 0, "errors": 0}
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def hammer():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        ok = errors = 0
+        while time.monotonic() < stop:
+            body = f"service=vneid_install&citizen_count=1&client_id={uuid.uuid4()}"
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status == 201:
+                    ok += 1
+                else:
+                    errors += 1
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        with lock:
+            counts["ok"] += ok
+            counts["errors"] += errors
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=hammer) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return {
         "records_per_second": round(counts["ok"] / elapsed, 1),
         "ok": counts["ok"],
         "errors": counts["errors"],
@@ -329,18 +345,26 @@ def sizes() -> dict:
     }
 
 
-def run_all(quick: bool = False) -> dict:
+MEASURES = ("dashboard", "overview", "recording", "sustained", "export")
+
+
+def run_all(quick: bool = False, only: tuple[str, ...] = MEASURES) -> dict:
     if not HelpRecord.objects.exists():
         raise SystemExit("make bench: no records; run `manage.py generate_data` first (make bench does).")
     repeat = 10 if quick else 40
     results = {"sizes": sizes(), "machine": f"{os.cpu_count()} cores", "when": timezone.now().isoformat()}
-    results["dashboard"] = dashboard(repeat)
-    results["overview"] = overview(repeat)
-    results["recording"] = recording(repeat * 5)
-    results["sustained"] = sustained(
-        seconds=3 if quick else 20, clients=4 if quick else 16, workers=2 if quick else 4
-    )
-    results["export"] = export()
+    measures = {
+        "dashboard": lambda: dashboard(repeat),
+        "overview": lambda: overview(repeat),
+        "recording": lambda: recording(repeat * 5),
+        "sustained": lambda: sustained(
+            seconds=3 if quick else 20, clients=4 if quick else 16, workers=2 if quick else 4
+        ),
+        "export": export,
+    }
+    for name in MEASURES:
+        if name in only:
+            results[name] = measures[name]()
     return results
 
 
@@ -352,20 +376,26 @@ def table(results: dict) -> str:
         f"{'measure':<58} {'median':>9} {'p95':>9} {'queries':>8}   {'baseline median':>16} {'ratio':>6}",
     ]
     for key in ("dashboard", "overview", "recording"):
+        if key not in results:
+            continue
         row = results[key]
         app, base = row["app"], row["baseline"]
         lines.append(
             f"{row['what'][:58]:<58} {app['median_ms']:>7.1f}ms {app['p95_ms']:>7.1f}ms {app['queries']:>8}"
             f"   {base['median_ms']:>11.1f}ms ({base['queries']}) {row['ratio']:>5.2f}x"
         )
-    sustained = results["sustained"]
-    lines.append(
-        f"{sustained['what']}: {sustained['records_per_second']} records/s, "
-        f"{sustained['ok']:,} saved, {sustained['errors']} errors"
-    )
-    export = results["export"]
-    lines.append(
-        f"{export['what']}: {export['rows']:,} rows in {export['seconds']:.1f} s, peak memory "
-        f"{export['peak_mb']:.0f} MB (a bare Django process: {export['baseline_peak_mb']:.0f} MB)"
-    )
+    if "sustained" in results:
+        sustained = results["sustained"]
+        floor = sustained["baseline"]
+        lines.append(
+            f"{sustained['what']}: {sustained['records_per_second']} records/s, "
+            f"{sustained['ok']:,} saved, {sustained['errors']} errors; floor view "
+            f"{floor['records_per_second']} rows/s, {floor['errors']} errors"
+        )
+    if "export" in results:
+        export = results["export"]
+        lines.append(
+            f"{export['what']}: {export['rows']:,} rows in {export['seconds']:.1f} s, peak memory "
+            f"{export['peak_mb']:.0f} MB (a bare Django process: {export['baseline_peak_mb']:.0f} MB)"
+        )
     return "\n".join(lines)

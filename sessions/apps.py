@@ -7,3 +7,17 @@ class HelpSessionsConfig(AppConfig):
     name = "sessions"
     label = "help_sessions"
     verbose_name = _("Help sessions")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from sessions.models import Service, ServiceCategory
+        from sessions.selectors import forget_service_catalogue
+
+        for model in (Service, ServiceCategory):
+            post_save.connect(
+                forget_service_catalogue, sender=model, dispatch_uid=f"catalogue-{model.__name__}"
+            )
+            post_delete.connect(
+                forget_service_catalogue, sender=model, dispatch_uid=f"catalogue-{model.__name__}-x"
+            )

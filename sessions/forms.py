@@ -10,7 +10,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
-from sessions.selectors import campaigns_for_commune, services_for_recording
+from sessions.selectors import campaigns_for_commune, service_by_code, services_for_recording
 from sessions.services import Slot
 from volunteers.models import Hamlet, Team
 
@@ -191,11 +191,24 @@ class SessionFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
+class ServiceCodeField(forms.CharField):
+    """A service named by its code, looked up in the in-memory catalogue (no query per tap)."""
+
+    default_error_messages = {"invalid_choice": _("Choose one of the listed services.")}
+
+    def clean(self, value):
+        code = super().clean(value)
+        service = service_by_code(code)
+        if service is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return service
+
+
 class QuickRecordForm(forms.Form):
     """One tap: a service, and the id the page made for this entry."""
 
     client_id = forms.UUIDField(required=False)
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), to_field_name="code")
+    service = ServiceCodeField(max_length=40)
     citizen_count = forms.IntegerField(
         label=_("Number of citizens"),
         initial=1,

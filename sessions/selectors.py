@@ -1,6 +1,7 @@
 """Reads of the sessions app: shift lists, a shift's figures, campaign progress, my shifts."""
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -96,6 +97,26 @@ def recording_totals(*, session: HelpSession, user) -> dict:
 
 def services_for_recording() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True, category__is_active=True).select_related("category")
+
+
+# Every tap names a service by its code; the 26 services live in each process's memory instead of
+# being read on every tap. A change in this process (admin, tests) empties it at once
+# (sessions/apps.py); other processes see it within CATALOGUE_SECONDS.
+CATALOGUE_SECONDS = 60
+_catalogue: dict = {"loaded_at": None, "by_code": {}}
+
+
+def service_by_code(code: str) -> Service | None:
+    """The service with this code, retired or not (recording refuses retired ones itself)."""
+    loaded_at = _catalogue["loaded_at"]
+    if loaded_at is None or time.monotonic() - loaded_at > CATALOGUE_SECONDS:
+        by_code = {service.code: service for service in Service.objects.select_related("category")}
+        _catalogue.update(loaded_at=time.monotonic(), by_code=by_code)
+    return _catalogue["by_code"].get(code)
+
+
+def forget_service_catalogue(**_signal) -> None:
+    _catalogue["loaded_at"] = None
 
 
 def campaigns_for_commune(commune: Commune) -> QuerySet[Campaign]:

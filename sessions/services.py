@@ -8,7 +8,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -298,9 +298,7 @@ def record_create(
         return _same_entry(existing, session, recorded_by, service, citizen_count), False
     try:
         with transaction.atomic():
-            # Lock the shift so that closing it and recording on it cannot interleave.
-            locked = HelpSession.objects.select_for_update().get(pk=session.pk)
-            _check_open(locked)
+            _check_open(_shared_lock(session))
             record = HelpRecord.objects.create(
                 client_id=client_id,
                 session=session,
@@ -323,6 +321,21 @@ def record_create(
             raise
         return _same_entry(existing, session, recorded_by, service, citizen_count), False
     return record, True
+
+
+def _shared_lock(session: HelpSession) -> HelpSession:
+    """The shift as it is now, locked until the transaction ends so that it cannot be cancelled or
+    closed meanwhile (session_cancel and session_close take FOR UPDATE). The lock is FOR KEY SHARE,
+    so volunteers recording on the same shift at the same moment do not wait for each other."""
+    if connection.vendor != "postgresql":
+        return HelpSession.objects.select_for_update().only("status", "closed_at").get(pk=session.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT status, closed_at FROM help_sessions_helpsession WHERE id = %s FOR KEY SHARE",
+            [session.pk],
+        )
+        status, closed_at = cursor.fetchone()
+    return HelpSession(pk=session.pk, status=status, closed_at=closed_at)
 
 
 def _helped_at(session: HelpSession):

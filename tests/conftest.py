@@ -27,12 +27,16 @@ def make_user(db, password):
 
 
 @pytest.fixture(autouse=True)
-def fresh_access_scopes():
-    """Ids are reused between tests (rolled back), so scopes cached by an earlier test must not
-    be found by a later one's user of the same id."""
+def fresh_caches():
+    """Rows are rolled back and ids reused between tests: what an earlier test cached (access
+    scopes, the service catalogue) must not be found by a later one."""
+    from sessions.selectors import forget_service_catalogue
     from volunteers.access import forget_scopes
 
     forget_scopes()
+    forget_service_catalogue()
+    yield
+    forget_service_catalogue()
 
 
 def _require(reason: str, required: bool):
@@ -66,9 +70,11 @@ def restore_service_taxonomy():
     from django.apps import apps
 
     from sessions.models import Service
+    from sessions.selectors import forget_service_catalogue
 
     if not Service.objects.exists():
         importlib.import_module("sessions.migrations.0002_seed_services").seed(apps, None)
+        forget_service_catalogue()
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -65,10 +65,7 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None:
         return cached
-    if settings.ACCESS_SCOPE_CACHE:
-        scope = _shared_scope(user)
-    else:
-        scope = _scope_from_database(user)
+    scope = _shared_scope(user) if settings.ACCESS_SCOPE_CACHE else _scope_from_database(user)
     user._access_scope = scope
     return scope
 

@@ -159,6 +159,25 @@ def test_a_retired_service_is_refused(client_as, world):
     )
 
 
+def test_a_service_retired_in_admin_is_refused_from_the_next_tap(client_as, world):
+    client = client_as("volunteer")
+    assert tap(client, world).status_code == 201  # the catalogue is now in memory
+    service = Service.objects.get(code="vneid_install")
+    service.is_active = False
+    service.save()
+    response = tap(client, world)
+    assert response.status_code == 400
+    assert "đã ngừng sử dụng" in response.content.decode()
+
+
+def test_an_unknown_service_code_is_refused_in_vietnamese(client_as, world):
+    response = client_as("volunteer").post(
+        url(world, "record_create"), {"service": "no_such_service", "citizen_count": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert "Hãy chọn một trong các dịch vụ" in response.content.decode()
+
+
 def test_an_entry_for_a_shift_of_another_commune_is_refused(client_as, world):
     elsewhere = HelpSession.objects.create(
         commune=CommuneFactory(province=world["province"]),
