@@ -82,6 +82,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Pages ask small questions; starting parallel query workers for them costs more (~20 ms each
+    # on two cores) than it saves. Measured in docs/performance.md.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-volunteers-of-tomorrows-shifts": {
         "task": "reports.tasks.send_shift_reminders",
         "schedule": crontab(hour=17, minute=0),
+    },
+    "tally-the-month-that-ended": {
+        "task": "reports.tasks.close_month",
+        "schedule": crontab(day_of_month=1, hour=0, minute=30),
     },
     "erase-expired-citizen-contacts": {
         "task": "sessions.tasks.erase_expired_contacts",

@@ -76,3 +76,40 @@ class Certificate(models.Model):
     @property
     def hours(self) -> float:
         return round(self.minutes / 60, 1)
+
+
+class TalliedMonth(models.Model):
+    """A month whose records are summed in MonthlyTally. Once the row exists, every write to that
+    month's records refreshes the sums; once `complete`, reports read the sums instead of records."""
+
+    month = models.DateField(primary_key=True)
+    complete = models.BooleanField(default=False)
+    tallied_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y}" + ("" if self.complete else " …")
+
+
+class MonthlyTally(models.Model):
+    """Citizens helped (live records) per commune, month, service, outcome and age band: the
+    monthly rollup that dashboards and the province overview read for finished months."""
+
+    commune = models.ForeignKey(
+        "volunteers.Commune", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    month = models.DateField()
+    service = models.ForeignKey("help_sessions.Service", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10)
+    age_band = models.CharField(max_length=10, blank=True)
+    citizens = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "month", "service", "outcome", "age_band"], name="tally_once_per_group"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "commune"], name="tally_month_commune_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%m/%Y} {self.service_id} {self.outcome} {self.age_band}"

@@ -89,3 +89,7 @@ class Period:
         while len(months) < count:
             months.append(months[-1].previous())
         return list(reversed(months))
+
+    def months(self) -> list["Period"]:
+        """The months this period covers: itself, or the twelve of its year."""
+        return [self] if self.month else [Period(self.year, month) for month in range(1, 13)]

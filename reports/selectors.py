@@ -12,7 +12,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from reports.models import MonthlyTally
 from reports.periods import Period
+from reports.tallies import tallied_months
 from sessions.models import Attendance, Campaign, HelpRecord, HelpSession, Service, ServiceCategory
 from sessions.selectors import campaign_progress, live_records
 from sessions.taxonomy import FILE_ONLINE, VNEID_LEVEL2
@@ -47,18 +49,16 @@ def sessions_in(period: Period, **place):
     return HelpSession.objects.filter(date__gte=period.first_day, date__lt=period.next_first_day, **place)
 
 
-def _record_sums():
+def _record_sums(counted: str = "citizen_count"):
+    """The headline's citizen sums, over records (`citizen_count`) or the rollup (`citizens`)."""
+    done = Q(outcome=HelpRecord.Outcome.DONE)
     return {
-        "citizen_turns": Sum("citizen_count"),
-        "vneid_activations": Sum(
-            "citizen_count", filter=Q(service__code=VNEID_LEVEL2, outcome=HelpRecord.Outcome.DONE)
-        ),
-        "online_filings": Sum(
-            "citizen_count", filter=Q(service__code=FILE_ONLINE, outcome=HelpRecord.Outcome.DONE)
-        ),
-        "done_turns": Sum("citizen_count", filter=Q(outcome=HelpRecord.Outcome.DONE)),
-        "aged_turns": Sum("citizen_count", filter=~Q(age_band="")),
-        "senior_turns": Sum("citizen_count", filter=Q(age_band=HelpRecord.AgeBand.SENIOR)),
+        "citizen_turns": Sum(counted),
+        "vneid_activations": Sum(counted, filter=Q(service__code=VNEID_LEVEL2) & done),
+        "online_filings": Sum(counted, filter=Q(service__code=FILE_ONLINE) & done),
+        "done_turns": Sum(counted, filter=done),
+        "aged_turns": Sum(counted, filter=~Q(age_band="")),
+        "senior_turns": Sum(counted, filter=Q(age_band=HelpRecord.AgeBand.SENIOR)),
     }
 
 
@@ -115,11 +115,24 @@ def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, H
     def month_of(value) -> Period:
         return Period(value.year, value.month)
 
-    records = live_records().filter(commune=commune, helped_at__gte=first.start, helped_at__lt=last.end)
+    # Finished months come from the monthly rollup; the others (the running month, months not yet
+    # tallied) from the records, always in these two queries.
+    tallied = tallied_months([month.first_day for month in months])
+    for row in (
+        MonthlyTally.objects.filter(commune=commune, month__in=tallied)
+        .values("month")
+        .annotate(**_record_sums("citizens"))
+        .order_by()
+    ):
+        _fill(figures[month_of(row["month"])], row)
+    untallied = [month for month in months if month.first_day not in tallied]
+    since = untallied[0].start if untallied else last.end
+    records = live_records().filter(commune=commune, helped_at__gte=since, helped_at__lt=last.end)
     for row in (
         records.annotate(month=TruncMonth("helped_at")).values("month").annotate(**_record_sums()).order_by()
     ):
-        _fill(figures[month_of(row["month"])], row)
+        if month_of(row["month"]) in untallied:
+            _fill(figures[month_of(row["month"])], row)
     attendances = Attendance.objects.filter(
         present=True,
         session__commune=commune,
@@ -378,12 +391,13 @@ def province_overview(period: Period, *, province) -> tuple[list[dict], Headline
     """One row per commune of the province, and the province's totals: three grouped queries."""
     communes = list(Commune.objects.filter(province=province).order_by("name"))
     rows = {commune.pk: {"commune": commune, "headline": Headline()} for commune in communes}
-    for values in (
-        records_in(period, commune__province=province)
-        .values("commune_id")
-        .annotate(**_record_sums())
-        .order_by()
-    ):
+    months = [month.first_day for month in period.months()]
+    if tallied_months(months) == set(months):
+        records = MonthlyTally.objects.filter(commune__province=province, month__in=months)
+        sums = _record_sums("citizens")
+    else:
+        records, sums = records_in(period, commune__province=province), _record_sums()
+    for values in records.values("commune_id").annotate(**sums).order_by():
         _fill(rows[values["commune_id"]]["headline"], values)
     for values in (
         attendances_in(period, commune__province=province)

@@ -10,12 +10,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.services import export_run
+from reports.tallies import tallies_close_month
 from sessions.models import Attendance, HelpSession
 
 
 @shared_task
 def run_export(export_id: str) -> str:
     return export_run(export_id).status
+
+
+@shared_task
+def close_month() -> int:
+    """On the 1st: sum the month that just ended into the monthly rollup (reports.tallies)."""
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return tallies_close_month(last_month)
 
 
 @shared_task

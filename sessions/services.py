@@ -314,6 +314,7 @@ def record_create(
             )
             # Who made the entry and when are on the record itself (recorded_by, created_at); the
             # change history starts with the first correction.
+            _rollup_changed(record)
     except IntegrityError:
         # Another request with the same client id won the race; that one is this entry.
         existing = HelpRecord.objects.filter(client_id=client_id).first()
@@ -336,6 +337,13 @@ def _shared_lock(session: HelpSession) -> HelpSession:
         )
         status, closed_at = cursor.fetchone()
     return HelpSession(pk=session.pk, status=status, closed_at=closed_at)
+
+
+def _rollup_changed(record: HelpRecord) -> None:
+    """Keep the monthly rollup exact when a record of a finished month changes (reports.tallies)."""
+    from reports.tallies import tallies_touch
+
+    tallies_touch(commune_id=record.commune_id, helped_at=record.helped_at)
 
 
 def _helped_at(session: HelpSession):
@@ -386,6 +394,7 @@ def record_update(*, record: HelpRecord, changed_by, **changes) -> HelpRecord:
         raise SessionError(_("The number of citizens must be between 1 and %(max)s.") % {"max": "10.000"})
     record.updated_by = changed_by
     record.save()
+    _rollup_changed(record)
     after = _snapshot(record)
     if after != before:
         RecordChange.objects.create(
@@ -407,6 +416,7 @@ def record_delete(*, record: HelpRecord, deleted_by) -> HelpRecord:
     record.deleted_at = timezone.now()
     record.deleted_by = deleted_by
     record.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _rollup_changed(record)
     RecordChange.objects.create(record=record, action=RecordChange.Action.DELETE, changed_by=deleted_by)
     CitizenContact.objects.filter(record=record).delete()
     return record

@@ -171,9 +171,8 @@ def test_a_service_retired_in_admin_is_refused_from_the_next_tap(client_as, worl
 
 
 def test_an_unknown_service_code_is_refused_in_vietnamese(client_as, world):
-    response = client_as("volunteer").post(
-        url(world, "record_create"), {"service": "no_such_service", "citizen_count": 1}, HTTP_HX_REQUEST="true"
-    )
+    data = {"service": "no_such_service", "citizen_count": 1}
+    response = client_as("volunteer").post(url(world, "record_create"), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
     assert "Hãy chọn một trong các dịch vụ" in response.content.decode()
 

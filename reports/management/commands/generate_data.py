@@ -3,6 +3,7 @@
 import datetime
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         counts = Generator(plan, log=self.stdout.write).run()
         # Roles, volunteers and teams went in by COPY and bulk inserts, which send no signals.
         forget_scopes()
+        call_command("tally_months", stdout=self.stdout)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Generated {counts['records']:,} records, {counts['sessions']:,} shifts, "

@@ -1,0 +1,105 @@
+"""The monthly rollup: a finished month read from its sums shows the same figures as its records,
+and stays exact when its records are corrected, deleted or entered late."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reports import tasks
+from reports.models import MonthlyTally, TalliedMonth
+from reports.periods import Period
+from reports.selectors import dashboard, province_overview
+from reports.tallies import tallies_close_month
+from sessions import services
+from sessions.models import HelpRecord, Service
+from tests.reports.test_figures import EXPECTED, EXPECTED_JULY
+
+pytestmark = pytest.mark.django_db
+AUGUST = datetime.date(2025, 8, 1)
+
+
+def _august_figures(world):
+    board = dashboard(Period(2025, 8), commune=world["commune"])
+    return {key: board.headline.get(key) for key in EXPECTED}, board.trend
+
+
+def _trend(world):
+    board = dashboard(Period(2025, 8), commune=world["commune"])
+    return {row["period"]: row["citizen_turns"] for row in board.trend}
+
+
+def test_a_tallied_month_shows_the_same_figures_as_its_records(world, august):
+    from_records = _august_figures(world)
+    assert tallies_close_month(AUGUST) > 0
+    tallies_close_month(datetime.date(2025, 7, 1))
+    assert TalliedMonth.objects.get(month=AUGUST).complete
+    assert _august_figures(world) == from_records
+    assert from_records[0] == EXPECTED
+    board = dashboard(Period(2025, 8), commune=world["commune"])
+    changes = {change.key: change for change in board.changes}
+    assert changes["citizen_turns"].previous == EXPECTED_JULY["citizen_turns"]
+
+
+def test_the_province_overview_reads_the_sums_of_a_tallied_month(world, august):
+    rows, total = province_overview(Period(2025, 8), province=world["province"])
+    tallies_close_month(AUGUST)
+    HelpRecord.objects.filter(commune=world["commune"]).update(citizen_count=1000)  # behind its back
+    tallied_rows, tallied_total = province_overview(Period(2025, 8), province=world["province"])
+    assert tallied_total.citizen_turns == total.citizen_turns == EXPECTED["citizen_turns"]
+    assert [row["headline"].citizen_turns for row in tallied_rows] == [
+        row["headline"].citizen_turns for row in rows
+    ]
+
+
+def test_a_correction_in_a_tallied_month_shows_at_once(world, august):
+    tallies_close_month(AUGUST)
+    tally = HelpRecord.objects.get(commune=world["commune"], citizen_count=20)
+    services.record_update(record=tally, changed_by=world["users"]["secretary"], citizen_count=25)
+    assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] + 5
+
+
+def test_a_record_deleted_in_a_tallied_month_stops_counting(world, august):
+    tallies_close_month(AUGUST)
+    tally = HelpRecord.objects.get(commune=world["commune"], citizen_count=20)
+    services.record_delete(record=tally, deleted_by=world["users"]["secretary"])
+    assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] - 20
+
+
+def test_a_late_entry_in_a_tallied_month_counts(world, august):
+    tallies_close_month(AUGUST)
+    services.record_create(
+        session=august["s2"],
+        recorded_by=world["users"]["secretary"],
+        service=Service.objects.get(code="file_online"),
+        citizen_count=3,
+        is_tally=True,
+    )
+    assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] + 3
+
+
+def test_the_dashboard_page_shows_the_tallied_figures(client_as, world, august):
+    tallies_close_month(AUGUST)
+    url = reverse("reports:dashboard", kwargs={"code": world["commune"].code}) + "?period=2025-08"
+    page = client_as("commune_leader").get(url).content.decode()
+    assert 'data-testid="value-citizen_turns">39<' in page
+
+
+def test_the_running_month_is_never_tallied(world, august):
+    with pytest.raises(ValueError):
+        tallies_close_month(datetime.date(2025, 9, 1))  # the fixture's today is 15/09/2025
+
+
+def test_the_beat_task_tallies_the_month_that_ended(world, august):
+    assert tasks.close_month.delay().get() > 0
+    assert TalliedMonth.objects.get(month=AUGUST).complete
+    assert not TalliedMonth.objects.filter(month=datetime.date(2025, 9, 1)).exists()
+
+
+def test_the_command_tallies_every_finished_month_and_can_run_again(world, august):
+    call_command("tally_months", verbosity=0)
+    first = MonthlyTally.objects.count()
+    call_command("tally_months", verbosity=0)
+    assert MonthlyTally.objects.count() == first
+    assert set(TalliedMonth.objects.values_list("month", flat=True)) == {datetime.date(2025, 7, 1), AUGUST}
