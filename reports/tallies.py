@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from reports.models import MonthlyTally, TalliedMonth
+from reports.periods import Period
 from sessions.selectors import live_records
 
 _LOCK_NAMESPACE = 7_400_000
@@ -25,13 +26,7 @@ def month_of(moment: datetime.datetime) -> datetime.date:
 
 
 def next_month(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1)
-
-
-def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(month, datetime.time.min, tzinfo=zone)
-    return start, datetime.datetime.combine(next_month(month), datetime.time.min, tzinfo=zone)
+    return Period(month.year, month.month).next_first_day
 
 
 def _lock(month: datetime.date) -> None:
@@ -44,10 +39,10 @@ def _lock(month: datetime.date) -> None:
 
 
 def _tally(month: datetime.date, **place) -> list[MonthlyTally]:
-    start, end = _month_bounds(month)
+    period = Period(month.year, month.month)
     rows = (
         live_records()
-        .filter(helped_at__gte=start, helped_at__lt=end, **place)
+        .filter(helped_at__gte=period.start, helped_at__lt=period.end, **place)
         .values("commune_id", "service_id", "outcome", "age_band")
         .annotate(citizens=Sum("citizen_count"))
         .order_by()
