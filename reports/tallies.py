@@ -63,6 +63,9 @@ def tallies_touch(*, commune_id: int, helped_at: datetime.datetime) -> None:
     month = month_of(helped_at)
     if month >= timezone.localdate().replace(day=1):
         return  # the running month is read from the records themselves
+    # Asked under the month's lock: a month being closed right now is either closed before this
+    # answer (so this write refreshes it) or closes after this transaction commits (and sees it).
+    _lock(month)
     if TalliedMonth.objects.filter(month=month).exists():
         tallies_refresh(commune_id=commune_id, month=month)
 

@@ -2,6 +2,7 @@
 and stays exact when its records are corrected, deleted or entered late."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -103,3 +104,43 @@ def test_the_command_tallies_every_finished_month_and_can_run_again(world, augus
     call_command("tally_months", verbosity=0)
     assert MonthlyTally.objects.count() == first
     assert set(TalliedMonth.objects.values_list("month", flat=True)) == {datetime.date(2025, 7, 1), AUGUST}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_entry_saved_while_its_month_is_being_closed_counts(postgresql, world, august):
+    from django.db import connections, transaction
+
+    holding, release = threading.Event(), threading.Event()
+
+    def late_entry():
+        try:
+            with transaction.atomic():
+                services.record_create(
+                    session=august["s2"],
+                    recorded_by=world["users"]["secretary"],
+                    service=Service.objects.get(code="file_online"),
+                    citizen_count=3,
+                    is_tally=True,
+                )
+                holding.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    def close():
+        try:
+            tallies_close_month(AUGUST)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=late_entry)
+    writer.start()
+    assert holding.wait(timeout=10)
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join(timeout=1)
+    assert closer.is_alive(), "closing the month must wait for the entry being saved in it"
+    release.set()
+    writer.join(timeout=10)
+    closer.join(timeout=10)
+    assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] + 3
