@@ -21,6 +21,7 @@ from sessions.models import (
     RecordChange,
     Service,
 )
+from sessions.record_sql import insert_while_open
 from volunteers.models import Volunteer
 
 MAX_SESSIONS_PER_BATCH = 500
@@ -296,24 +297,35 @@ def record_create(
         if existing is None:
             raise
         return _same_entry(existing, session, recorded_by, service, citizen_count), False
+    # An entry made on the day of the shift is helped now; one made later counts at the shift's start,
+    # so that it still falls in the shift's day and month.
+    now = timezone.now()
+    on_the_day = timezone.localdate(now) == session.date
+    # Who made the entry and when are on the record itself (recorded_by, created_at); the change
+    # history starts with the first correction.
+    record = HelpRecord(
+        client_id=client_id,
+        session=session,
+        commune_id=session.commune_id,
+        helped_at=now if on_the_day else session.local_start(),
+        service=service,
+        citizen_count=citizen_count,
+        is_tally=is_tally,
+        volunteer=volunteer,
+        recorded_by=recorded_by,
+        updated_by=recorded_by,
+        **details,
+    )
+    if on_the_day and connection.vendor == "postgresql":
+        # A tap during the shift (in the running month: no rollup to keep) takes one statement.
+        totals = insert_while_open(record)
+        if totals is not None:
+            record.shift_totals = totals
+            return record, True
     try:
         with transaction.atomic():
             _check_open(_shared_lock(session))
-            record = HelpRecord.objects.create(
-                client_id=client_id,
-                session=session,
-                commune_id=session.commune_id,
-                helped_at=_helped_at(session),
-                service=service,
-                citizen_count=citizen_count,
-                is_tally=is_tally,
-                volunteer=volunteer,
-                recorded_by=recorded_by,
-                updated_by=recorded_by,
-                **details,
-            )
-            # Who made the entry and when are on the record itself (recorded_by, created_at); the
-            # change history starts with the first correction.
+            record.save(force_insert=True)
             _rollup_changed(record)
     except IntegrityError:
         # Another request with the same client id won the race; that one is this entry.
@@ -344,15 +356,6 @@ def _rollup_changed(record: HelpRecord) -> None:
     from reports.tallies import tallies_touch
 
     tallies_touch(commune_id=record.commune_id, helped_at=record.helped_at)
-
-
-def _helped_at(session: HelpSession):
-    """Now, for entries made on the day of the shift; the shift's start for entries made later,
-    so that a late entry still counts in the shift's day and month."""
-    now = timezone.now()
-    if timezone.localdate(now) == session.date:
-        return now
-    return session.local_start()
 
 
 def _same_entry(record: HelpRecord, session: HelpSession, user, service, citizen_count) -> HelpRecord:

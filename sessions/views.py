@@ -467,7 +467,9 @@ def record_create(request, session):
         return redirect(_session_url(session, "record_page"))
     context = {"session": session, "saved": saved, "created": status == 201, "error": error, "my_total": None}
     if saved is not None:
-        context.update(recording_totals(session=session, user=request.user))
+        # A new entry from a tap during the shift brings the totals it was saved with.
+        totals = getattr(saved, "shift_totals", None)
+        context.update(totals or recording_totals(session=session, user=request.user))
     return render(request, "sessions/_record_result.html", context, status=status)
 
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
@@ -345,7 +345,18 @@ def _resolve_team(user, code: int, team_id: int, action: str) -> Team:
 def _resolve_session(user, code: int, session_id: int, action: str):
     from sessions.models import HelpSession
 
-    session = HelpSession.objects.select_related("commune").filter(pk=session_id, commune_id=code).first()
+    sessions = HelpSession.objects.select_related("commune").filter(pk=session_id, commune_id=code)
+    volunteer = scope_for(user).volunteer
+    if volunteer is not None:
+        # The user's own sign-up comes in the same query: most rules for a volunteer ask for it.
+        sessions = sessions.annotate(
+            own_attendance=FilteredRelation("attendances", condition=Q(attendances__volunteer=volunteer))
+        ).select_related("own_attendance")
+    session = sessions.order_by().first()
+    if session is not None and volunteer is not None:
+        # Django leaves the attribute unset when the user has no sign-up on the shift.
+        own = getattr(session, "own_attendance", None)
+        session.__dict__.setdefault("_attendance_by_volunteer", {})[volunteer.pk] = own
     if session is None or not session_allows(user, session, "session.view"):
         raise Http404(_("No such shift, or it is not one your account may see."))
     if not session_allows(user, session, action):

@@ -290,3 +290,44 @@ def test_a_signed_out_tap_sends_the_browser_to_sign_in(client, world):
     assert response.status_code == 401
     assert response["HX-Redirect"].startswith(reverse("login"))
     assert HelpRecord.objects.count() == 1
+
+
+def _shown_totals(response) -> tuple[int, int]:
+    page = response.content.decode()
+    mine = page.split('data-testid="my-total" hx-swap-oob="true">')[1].split("<")[0]
+    shift = page.split('data-testid="session-total" hx-swap-oob="true">')[1].split("<")[0]
+    return int(mine), int(shift)
+
+
+def test_each_tap_answers_with_the_totals_of_live_entries_including_itself(client_as, world):
+    volunteer = client_as("volunteer")
+    tap(volunteer, world)
+    services.record_create(
+        session=world["session"],
+        recorded_by=world["users"]["secretary"],
+        service=Service.objects.get(code="file_online"),
+        citizen_count=5,
+        is_tally=True,
+    )
+    undone = HelpRecord.objects.filter(recorded_by=world["users"]["volunteer"]).latest("id")
+    services.record_delete(record=undone, deleted_by=world["users"]["volunteer"])
+    response = tap(volunteer, world)
+    assert response.status_code == 201
+    live = HelpRecord.objects.filter(session=world["session"], deleted_at__isnull=True)
+    mine = sum(live.filter(recorded_by=world["users"]["volunteer"]).values_list("citizen_count", flat=True))
+    assert _shown_totals(response) == (mine, sum(live.values_list("citizen_count", flat=True)))
+    assert mine >= 1 and _shown_totals(response)[1] >= mine + 5
+
+
+def test_a_tap_on_a_shift_cancelled_a_moment_ago_is_refused_and_records_nothing(world):
+    shift = world["session"]  # as the page read it, still planned
+    before = shift.records.count()
+    HelpSession.objects.filter(pk=shift.pk).update(status=HelpSession.Status.CANCELLED)
+    with pytest.raises(services.SessionError, match="huỷ"):
+        services.record_create(
+            session=shift,
+            recorded_by=world["users"]["volunteer"],
+            service=Service.objects.get(code="vneid_install"),
+            volunteer=world["member"],
+        )
+    assert shift.records.count() == before
