@@ -105,11 +105,36 @@ class MonthlyTally(models.Model):
 
     class Meta:
         constraints = [
+            # `citizens` rides in the index so that a commune's months are read from it alone.
             models.UniqueConstraint(
-                fields=["commune", "month", "service", "outcome", "age_band"], name="tally_once_per_group"
+                fields=["commune", "month", "service", "outcome", "age_band"],
+                include=["citizens"],
+                name="tally_once_per_group",
             )
         ]
         indexes = [models.Index(fields=["month", "commune"], name="tally_month_commune_idx")]
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.month:%m/%Y} {self.service_id} {self.outcome} {self.age_band}"
+
+
+class MonthlyShiftTally(models.Model):
+    """Shifts held, volunteer-turns and their minutes per commune and month: the part of the
+    monthly rollup that comes from shifts and attendance (same months as MonthlyTally)."""
+
+    commune = models.ForeignKey(
+        "volunteers.Commune", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    month = models.DateField()
+    sessions_held = models.PositiveIntegerField(default=0)
+    volunteer_turns = models.PositiveIntegerField(default=0)
+    volunteer_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "month"], name="shift_tally_once_per_month")
+        ]
+        indexes = [models.Index(fields=["month", "commune"], name="shift_tally_month_commune_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%m/%Y}"

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from reports.models import MonthlyTally
+from reports.models import MonthlyShiftTally, MonthlyTally
 from reports.periods import Period
 from reports.tallies import tallied_months
 from sessions.models import Attendance, Campaign, HelpRecord, HelpSession, Service, ServiceCategory
@@ -108,8 +108,8 @@ def _fill(headline: Headline, values: dict) -> Headline:
 
 
 def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, Headline]:
-    """The headline of each of consecutive months, in three grouped queries."""
-    first, last = months[0], months[-1]
+    """The headline of each of consecutive months, in a fixed number of grouped queries."""
+    last = months[-1]
     figures = {month: Headline() for month in months}
 
     def month_of(value) -> Period:
@@ -125,9 +125,13 @@ def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, H
         .order_by()
     ):
         _fill(figures[month_of(row["month"])], row)
+    for row in MonthlyShiftTally.objects.filter(commune=commune, month__in=tallied).values(
+        "month", "sessions_held", "volunteer_turns", "volunteer_minutes"
+    ):
+        _fill(figures[month_of(row["month"])], row)
     untallied = [month for month in months if month.first_day not in tallied]
-    since = untallied[0].start if untallied else last.end
-    records = live_records().filter(commune=commune, helped_at__gte=since, helped_at__lt=last.end)
+    since = untallied[0] if untallied else last.following()
+    records = live_records().filter(commune=commune, helped_at__gte=since.start, helped_at__lt=last.end)
     for row in (
         records.annotate(month=TruncMonth("helped_at")).values("month").annotate(**_record_sums()).order_by()
     ):
@@ -136,7 +140,7 @@ def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, H
     attendances = Attendance.objects.filter(
         present=True,
         session__commune=commune,
-        session__date__gte=first.first_day,
+        session__date__gte=since.first_day,
         session__date__lt=last.next_first_day,
     ).exclude(session__status=HelpSession.Status.CANCELLED)
     for row in (
@@ -145,17 +149,19 @@ def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, H
         .annotate(volunteer_turns=Count("id"), volunteer_minutes=Sum("present_minutes"))
         .order_by()
     ):
-        _fill(figures[month_of(row["month"])], row)
+        if month_of(row["month"]) in untallied:
+            _fill(figures[month_of(row["month"])], row)
     held = HelpSession.objects.filter(
         commune=commune,
         status=HelpSession.Status.HELD,
-        date__gte=first.first_day,
+        date__gte=since.first_day,
         date__lt=last.next_first_day,
     )
     for row in (
         held.annotate(month=TruncMonth("date")).values("month").annotate(sessions_held=Count("id")).order_by()
     ):
-        _fill(figures[month_of(row["month"])], row)
+        if month_of(row["month"]) in untallied:
+            _fill(figures[month_of(row["month"])], row)
     return figures
 
 

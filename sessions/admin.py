@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from reports.tallies import tallies_touch
 from sessions.models import (
     Attendance,
     Campaign,
@@ -11,6 +12,29 @@ from sessions.models import (
     Service,
     ServiceCategory,
 )
+
+
+class KeepsRollupExact:
+    """Edits made in the admin change finished months too: refresh the months an object counted in
+    before and after the edit (reports.tallies), in the admin's own transaction."""
+
+    def counted_in(self, obj) -> tuple[int, object]:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        before = self.model.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        for commune_id, day in {self.counted_in(obj), *([self.counted_in(before)] if before else [])}:
+            tallies_touch(commune_id=commune_id, day=day)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        counted = {self.counted_in(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for commune_id, day in counted:
+            tallies_touch(commune_id=commune_id, day=day)
 
 
 class ServiceInline(admin.TabularInline):
@@ -51,7 +75,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpSession)
-class HelpSessionAdmin(admin.ModelAdmin):
+class HelpSessionAdmin(KeepsRollupExact, admin.ModelAdmin):
     list_display = ["__str__", "commune", "team", "status", "closed_at"]
     list_filter = ["status", "place_kind"]
     date_hierarchy = "date"
@@ -59,11 +83,17 @@ class HelpSessionAdmin(admin.ModelAdmin):
     # Status changes go through the app (cancelling checks that nothing was recorded).
     readonly_fields = ["status", "closed_at", "closed_by"]
 
+    def counted_in(self, obj):
+        return obj.commune_id, obj.date
+
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(KeepsRollupExact, admin.ModelAdmin):
     list_display = ["volunteer", "session", "present", "present_minutes"]
     raw_id_fields = ["session", "volunteer"]
+
+    def counted_in(self, obj):
+        return obj.session.commune_id, obj.session.date
 
 
 class RecordChangeInline(admin.TabularInline):
@@ -74,11 +104,14 @@ class RecordChangeInline(admin.TabularInline):
 
 
 @admin.register(HelpRecord)
-class HelpRecordAdmin(admin.ModelAdmin):
+class HelpRecordAdmin(KeepsRollupExact, admin.ModelAdmin):
     list_display = ["service", "citizen_count", "outcome", "session", "recorded_by", "deleted_at"]
     list_filter = ["outcome", "is_tally"]
     raw_id_fields = ["session", "service", "volunteer", "hamlet", "recorded_by", "updated_by", "deleted_by"]
     inlines = [RecordChangeInline]
+
+    def counted_in(self, obj):
+        return obj.commune_id, obj.helped_at
 
 
 @admin.register(CitizenContact)

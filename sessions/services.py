@@ -101,10 +101,12 @@ def session_create_batch(
 @transaction.atomic
 def session_update(*, session: HelpSession) -> HelpSession:
     """Save an edited shift; present volunteers' hours follow its new times."""
+    saved_date = HelpSession.objects.filter(pk=session.pk).values_list("date", flat=True).first()
     session.save()
     for attendance in session.attendances.select_for_update().filter(present=True):
         attendance.session = session
         attendance.save()
+    shift_rollup_changed(session, *([saved_date] if saved_date else []))
     return session
 
 
@@ -120,6 +122,7 @@ def session_cancel(*, session: HelpSession) -> HelpSession:
         raise SessionError(_("Volunteers were marked present on this shift; it cannot be cancelled."))
     session.status = HelpSession.Status.CANCELLED
     session.save(update_fields=["status"])
+    shift_rollup_changed(session)  # a reopened shift held with nobody present stops counting as held
     return session
 
 
@@ -136,6 +139,7 @@ def session_close(*, session: HelpSession, closed_by) -> HelpSession:
     session.closed_at = timezone.now()
     session.closed_by = closed_by
     session.save(update_fields=["status", "closed_at", "closed_by"])
+    shift_rollup_changed(session)
     return session
 
 
@@ -236,6 +240,7 @@ def attendance_mark(*, session: HelpSession, marks: list[Mark], marked_by) -> li
     if any(mark.present for mark in marks) and session.status == HelpSession.Status.PLANNED:
         session.status = HelpSession.Status.HELD
         session.save(update_fields=["status"])
+    shift_rollup_changed(session)
     return saved
 
 
@@ -355,7 +360,15 @@ def _rollup_changed(record: HelpRecord) -> None:
     """Keep the monthly rollup exact when a record of a finished month changes (reports.tallies)."""
     from reports.tallies import tallies_touch
 
-    tallies_touch(commune_id=record.commune_id, helped_at=record.helped_at)
+    tallies_touch(commune_id=record.commune_id, day=record.helped_at)
+
+
+def shift_rollup_changed(session: HelpSession, *earlier_dates: datetime.date) -> None:
+    """The same when a shift's status, date or attendance changes (also called by the admin)."""
+    from reports.tallies import tallies_touch
+
+    for day in {session.date, *earlier_dates}:
+        tallies_touch(commune_id=session.commune_id, day=day)
 
 
 def _same_entry(record: HelpRecord, session: HelpSession, user, service, citizen_count) -> HelpRecord:

@@ -11,14 +11,15 @@ from django.urls import reverse
 from reports import tasks
 from reports.models import MonthlyTally, TalliedMonth
 from reports.periods import Period
-from reports.selectors import dashboard, province_overview
+from reports.selectors import dashboard, headline, province_overview
 from reports.tallies import tallies_close_month
 from sessions import services
-from sessions.models import HelpRecord, Service
+from sessions.models import Attendance, HelpRecord, HelpSession, Service
 from tests.reports.test_figures import EXPECTED, EXPECTED_JULY
 
 pytestmark = pytest.mark.django_db
 AUGUST = datetime.date(2025, 8, 1)
+JULY = datetime.date(2025, 7, 1)
 
 
 def _august_figures(world):
@@ -144,3 +145,61 @@ def test_a_late_entry_saved_while_its_month_is_being_closed_counts(postgresql, w
     writer.join(timeout=10)
     closer.join(timeout=10)
     assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] + 3
+
+
+def _shown_and_counted(world, month: datetime.date):
+    """The month's headline as the dashboard shows it (rollup) and as counted from the rows."""
+    period = Period(month.year, month.month)
+    shown = dashboard(Period(2025, 8), commune=world["commune"])
+    by_month = {row["period"]: row for row in shown.trend}
+    counted = headline(period, commune=world["commune"])
+    return by_month[period]["volunteer_turns"], counted.volunteer_turns, shown, counted
+
+
+def test_a_tallied_month_reads_shifts_and_hours_from_the_rollup(world, august):
+    tallies_close_month(AUGUST)
+    Attendance.objects.filter(session=august["s1"]).update(present_minutes=0)  # behind its back
+    figures, _trend = _august_figures(world)
+    assert figures == EXPECTED
+
+
+def test_attendance_marked_late_in_a_tallied_month_counts_at_once(world, august):
+    tallies_close_month(AUGUST)
+    services.attendance_mark(
+        session=august["s2"],
+        marks=[services.Mark(august["people"][0].pk, True)],
+        marked_by=world["users"]["secretary"],
+    )
+    shown_turns, counted_turns, shown, counted = _shown_and_counted(world, AUGUST)
+    assert shown_turns == counted_turns == EXPECTED["volunteer_turns"] + 1
+    assert shown.headline.volunteer_hours == counted.volunteer_hours > EXPECTED["volunteer_hours"]
+
+
+def test_a_shift_closed_late_in_a_tallied_month_counts_as_held(world, august):
+    tallies_close_month(AUGUST)
+    nobody_came = HelpSession.objects.get(commune=world["commune"], date=datetime.date(2025, 8, 20))
+    services.session_close(session=nobody_came, closed_by=world["users"]["secretary"])
+    figures, _trend = _august_figures(world)
+    assert figures["sessions_held"] == EXPECTED["sessions_held"] + 1
+
+
+def test_a_shift_moved_between_tallied_months_moves_its_volunteers(world, august):
+    tallies_close_month(JULY)
+    tallies_close_month(AUGUST)
+    moved = august["s2"]
+    moved.date = datetime.date(2025, 7, 30)
+    services.session_update(session=moved)
+    assert _shown_and_counted(world, AUGUST)[:2] == (EXPECTED["volunteer_turns"] - 1,) * 2
+    assert _shown_and_counted(world, JULY)[:2] == (EXPECTED_JULY["volunteer_turns"] + 1,) * 2
+
+
+def test_an_attendance_changed_in_the_admin_updates_its_tallied_month(world, august):
+    from django.contrib import admin
+
+    from sessions.admin import AttendanceAdmin
+
+    tallies_close_month(AUGUST)
+    attendance = Attendance.objects.get(session=august["s2"], present=True)
+    attendance.present = False
+    AttendanceAdmin(Attendance, admin.site).save_model(request=None, obj=attendance, form=None, change=True)
+    assert _shown_and_counted(world, AUGUST)[:2] == (EXPECTED["volunteer_turns"] - 1,) * 2
