@@ -8,15 +8,15 @@ on shifts dated in the period; hours sum their present minutes. No query here lo
 import datetime
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from reports.models import MonthlyShiftTally, MonthlyTally
 from reports.periods import Period
 from reports.tallies import tallied_months
-from sessions.models import Attendance, Campaign, HelpRecord, HelpSession, Service, ServiceCategory
-from sessions.selectors import campaign_progress, live_records
+from sessions.models import Attendance, Campaign, HelpRecord, HelpSession, Service
+from sessions.selectors import campaign_progress, live_records, services_by_id
 from sessions.taxonomy import FILE_ONLINE, VNEID_LEVEL2
 from volunteers.models import Commune, Hamlet, Team, Volunteer
 
@@ -237,22 +237,18 @@ def dashboard(period: Period, *, commune: Commune) -> Dashboard:
     by_service_rows = list(
         records.values("service_id").annotate(citizens=Sum("citizen_count")).order_by("-citizens")
     )
-    services = Service.objects.select_related("category").in_bulk(
-        [row["service_id"] for row in by_service_rows]
-    )
+    services = services_by_id([row["service_id"] for row in by_service_rows])
     by_service = [
         {"service": services[row["service_id"]], "citizens": row["citizens"]} for row in by_service_rows
     ]
-    category_totals: dict[int, int] = {}
+    # Each category with its total and its services, most citizens first.
+    categories: dict[int, dict] = {}
     for row in by_service:
-        category_totals[row["service"].category_id] = (
-            category_totals.get(row["service"].category_id, 0) + row["citizens"]
-        )
-    categories = ServiceCategory.objects.in_bulk(list(category_totals))
-    by_category = sorted(
-        ({"category": categories[pk], "citizens": total} for pk, total in category_totals.items()),
-        key=lambda row: -row["citizens"],
-    )
+        category = row["service"].category
+        counted = categories.setdefault(category.pk, {"category": category, "citizens": 0, "services": []})
+        counted["citizens"] += row["citizens"]
+        counted["services"].append(row)
+    by_category = sorted(categories.values(), key=lambda row: -row["citizens"])
 
     team_citizens = dict(records.values_list("session__team_id").annotate(total=Sum("citizen_count")))
     team_turns = dict(attendances.values_list("session__team_id").annotate(total=Count("id")))
@@ -364,17 +360,10 @@ def data_warnings(period: Period, *, commune: Commune, limit: int = 20) -> dict:
         .filter(present_count=0)
         .order_by("date", "starts_at")
     )
+    recorded = live_records().filter(session=OuterRef("session"), volunteer=OuterRef("volunteer"))
     silent = (
         attendances_in(period, commune=commune)
-        .annotate(
-            recorded=Count(
-                "session__records",
-                filter=Q(
-                    session__records__volunteer=F("volunteer"), session__records__deleted_at__isnull=True
-                ),
-            )
-        )
-        .filter(recorded=0)
+        .filter(~Exists(recorded))
         .select_related("volunteer", "session")
         .order_by("session__date")
     )

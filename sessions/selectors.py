@@ -103,16 +103,33 @@ def services_for_recording() -> QuerySet[Service]:
 # being read on every tap. A change in this process (admin, tests) empties it at once
 # (sessions/apps.py); other processes see it within CATALOGUE_SECONDS.
 CATALOGUE_SECONDS = 60
-_catalogue: dict = {"loaded_at": None, "by_code": {}}
+_catalogue: dict = {"loaded_at": None, "by_code": {}, "by_id": {}}
+
+
+def _services() -> dict:
+    loaded_at = _catalogue["loaded_at"]
+    if loaded_at is None or time.monotonic() - loaded_at > CATALOGUE_SECONDS:
+        services = list(Service.objects.select_related("category"))
+        _catalogue.update(
+            loaded_at=time.monotonic(),
+            by_code={service.code: service for service in services},
+            by_id={service.pk: service for service in services},
+        )
+    return _catalogue
 
 
 def service_by_code(code: str) -> Service | None:
     """The service with this code, retired or not (recording refuses retired ones itself)."""
-    loaded_at = _catalogue["loaded_at"]
-    if loaded_at is None or time.monotonic() - loaded_at > CATALOGUE_SECONDS:
-        by_code = {service.code: service for service in Service.objects.select_related("category")}
-        _catalogue.update(loaded_at=time.monotonic(), by_code=by_code)
-    return _catalogue["by_code"].get(code)
+    return _services()["by_code"].get(code)
+
+
+def services_by_id(ids) -> dict[int, Service]:
+    """Services (with their category) by primary key, retired or not, from the same catalogue."""
+    by_id = _services()["by_id"]
+    if any(pk not in by_id for pk in ids):  # added in another process moments ago
+        forget_service_catalogue()
+        by_id = _services()["by_id"]
+    return {pk: by_id[pk] for pk in ids if pk in by_id}
 
 
 def forget_service_catalogue(**_signal) -> None:
