@@ -33,13 +33,12 @@ WITH shift AS (
     ON CONFLICT (client_id) DO NOTHING
     RETURNING id
 )
-SELECT
-    entry.id,
-    (SELECT COALESCE(SUM(citizen_count), 0) FROM {_RECORDS}
-     WHERE session_id = %s AND deleted_at IS NULL),
-    (SELECT COALESCE(SUM(citizen_count), 0) FROM {_RECORDS}
-     WHERE session_id = %s AND deleted_at IS NULL AND recorded_by_id = %s)
-FROM entry
+SELECT entry.id, totals.shift, totals.mine
+FROM entry, (
+    SELECT COALESCE(SUM(citizen_count), 0) AS shift,
+           COALESCE(SUM(citizen_count) FILTER (WHERE recorded_by_id = %s), 0) AS mine
+    FROM {_RECORDS} WHERE session_id = %s AND deleted_at IS NULL
+) AS totals
 """  # noqa: S608
 
 
@@ -51,7 +50,7 @@ def insert_while_open(record: HelpRecord) -> dict | None:
     with connection.cursor() as cursor:
         cursor.execute(
             _STATEMENT,
-            [session_id, HelpSession.Status.CANCELLED, *values, session_id, session_id, user_id],
+            [session_id, HelpSession.Status.CANCELLED, *values, user_id, session_id],
         )
         row = cursor.fetchone()
     if row is None:

@@ -149,7 +149,9 @@ def test_a_volunteer_cannot_change_another_volunteers_entry(client_as, world):
 
 
 def test_a_retired_service_is_refused(client_as, world):
-    Service.objects.filter(code="vneid_install").update(is_active=False)
+    retired = Service.objects.get(code="vneid_install")
+    retired.is_active = False
+    retired.save()
     response = tap(client_as("volunteer"), world)
     assert response.status_code == 400
     assert "đã ngừng sử dụng" in response.content.decode()
