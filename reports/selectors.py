@@ -383,16 +383,37 @@ def data_warnings(period: Period, *, commune: Commune, limit: int = 20) -> dict:
 
 
 def province_overview(period: Period, *, province) -> tuple[list[dict], Headline]:
-    """One row per commune of the province, and the province's totals: three grouped queries."""
+    """One row per commune of the province, and the province's totals: from the monthly rollup
+    when every month of the period is tallied, otherwise from the rows in three grouped queries."""
     communes = list(Commune.objects.filter(province=province).order_by("name"))
     rows = {commune.pk: {"commune": commune, "headline": Headline()} for commune in communes}
     months = [month.first_day for month in period.months()]
     if tallied_months(months) == set(months):
-        records = MonthlyTally.objects.filter(commune__province=province, month__in=months)
-        sums = _record_sums("citizens")
-    else:
-        records, sums = records_in(period, commune__province=province), _record_sums()
-    for values in records.values("commune_id").annotate(**sums).order_by():
+        for values in (
+            MonthlyTally.objects.filter(commune__province=province, month__in=months)
+            .values("commune_id")
+            .annotate(**_record_sums("citizens"))
+            .order_by()
+        ):
+            _fill(rows[values["commune_id"]]["headline"], values)
+        for values in (
+            MonthlyShiftTally.objects.filter(commune__province=province, month__in=months)
+            .values("commune_id")
+            .annotate(
+                sessions_held=Sum("sessions_held"),
+                volunteer_turns=Sum("volunteer_turns"),
+                volunteer_minutes=Sum("volunteer_minutes"),
+            )
+            .order_by()
+        ):
+            _fill(rows[values["commune_id"]]["headline"], values)
+        return list(rows.values()), _sum_headlines(row["headline"] for row in rows.values())
+    for values in (
+        records_in(period, commune__province=province)
+        .values("commune_id")
+        .annotate(**_record_sums())
+        .order_by()
+    ):
         _fill(rows[values["commune_id"]]["headline"], values)
     for values in (
         attendances_in(period, commune__province=province)

@@ -48,8 +48,11 @@ def test_the_province_overview_reads_the_sums_of_a_tallied_month(world, august):
     rows, total = province_overview(Period(2025, 8), province=world["province"])
     tallies_close_month(AUGUST)
     HelpRecord.objects.filter(commune=world["commune"]).update(citizen_count=1000)  # behind its back
+    Attendance.objects.filter(session__commune=world["commune"]).update(present_minutes=0)
     tallied_rows, tallied_total = province_overview(Period(2025, 8), province=world["province"])
     assert tallied_total.citizen_turns == total.citizen_turns == EXPECTED["citizen_turns"]
+    assert tallied_total.volunteer_hours == total.volunteer_hours == EXPECTED["volunteer_hours"]
+    assert tallied_total.sessions_held == total.sessions_held == EXPECTED["sessions_held"]
     assert [row["headline"].citizen_turns for row in tallied_rows] == [
         row["headline"].citizen_turns for row in rows
     ]
