@@ -147,17 +147,18 @@ def overview(repeat: int) -> dict:
 
 
 def _today_shift():
-    commune = _bench_commune()
+    """A new shift today for each measure, so that a run does not depend on how many records
+    earlier runs left on one shift (the answer to each tap sums the shift's records)."""
     volunteer = Volunteer.objects.get(user__username="bench.volunteer")
-    session, _ = HelpSession.objects.get_or_create(
-        commune=commune,
+    session = HelpSession.objects.create(
+        commune=_bench_commune(),
         date=timezone.localdate(),
         starts_at=datetime.time(0, 0),
         ends_at=datetime.time(23, 59),
         place_kind="service_centre",
-        defaults={"volunteers_needed": 50},
+        volunteers_needed=50,
     )
-    Attendance.objects.get_or_create(session=session, volunteer=volunteer)
+    Attendance.objects.create(session=session, volunteer=volunteer)
     return session
 
 
