@@ -4,6 +4,12 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def reopen_tallied_months(apps, schema_editor):
+    """Months tallied before this migration have no shift sums yet: read them from the rows again
+    until `manage.py tally_months` (or the next close) tallies both parts."""
+    apps.get_model("reports", "TalliedMonth").objects.update(complete=False)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("help_sessions", "0005_covering_month_index"),
@@ -59,4 +65,5 @@ class Migration(migrations.Migration):
                 fields=("commune", "month"), name="shift_tally_once_per_month"
             ),
         ),
+        migrations.RunPython(reopen_tallied_months, migrations.RunPython.noop),
     ]
