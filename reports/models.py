@@ -105,14 +105,19 @@ class MonthlyTally(models.Model):
 
     class Meta:
         constraints = [
-            # `citizens` rides in the index so that a commune's months are read from it alone.
             models.UniqueConstraint(
-                fields=["commune", "month", "service", "outcome", "age_band"],
-                include=["citizens"],
-                name="tally_once_per_group",
+                fields=["commune", "month", "service", "outcome", "age_band"], name="tally_once_per_group"
             )
         ]
-        indexes = [models.Index(fields=["month", "commune"], name="tally_month_commune_idx")]
+        indexes = [
+            models.Index(fields=["month", "commune"], name="tally_month_commune_idx"),
+            # A commune's months read from the index alone (PostgreSQL; SQLite keeps only the keys).
+            models.Index(
+                fields=["commune", "month"],
+                include=["service", "outcome", "age_band", "citizens"],
+                name="tally_commune_month_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.month:%m/%Y} {self.service_id} {self.outcome} {self.age_band}"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 
 from reports.tallies import tallies_touch
 from sessions.models import (
@@ -16,25 +17,29 @@ from sessions.models import (
 
 class KeepsRollupExact:
     """Edits made in the admin change finished months too: refresh the months an object counted in
-    before and after the edit (reports.tallies), in the admin's own transaction."""
+    before and after the edit (reports.tallies), in the same transaction as the edit."""
 
     def counted_in(self, obj) -> tuple[int, object]:
         raise NotImplementedError
 
-    def save_model(self, request, obj, form, change):
-        before = self.model.objects.filter(pk=obj.pk).first() if change else None
-        super().save_model(request, obj, form, change)
-        for commune_id, day in {self.counted_in(obj), *([self.counted_in(before)] if before else [])}:
+    def _refresh(self, counted: set) -> None:
+        for commune_id, day in sorted(counted, key=lambda place: place[1]):  # locks in one order
             tallies_touch(commune_id=commune_id, day=day)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        before = self.model.objects.select_for_update().filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        self._refresh({self.counted_in(obj), *([self.counted_in(before)] if before else [])})
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
 
+    @transaction.atomic  # the admin's "delete selected" action has no transaction of its own
     def delete_queryset(self, request, queryset):
         counted = {self.counted_in(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
-        for commune_id, day in counted:
-            tallies_touch(commune_id=commune_id, day=day)
+        self._refresh(counted)
 
 
 class ServiceInline(admin.TabularInline):

@@ -101,7 +101,9 @@ def session_create_batch(
 @transaction.atomic
 def session_update(*, session: HelpSession) -> HelpSession:
     """Save an edited shift; present volunteers' hours follow its new times."""
-    saved_date = HelpSession.objects.filter(pk=session.pk).values_list("date", flat=True).first()
+    saved_date = (
+        HelpSession.objects.select_for_update().filter(pk=session.pk).values_list("date", flat=True).first()
+    )
     session.save()
     for attendance in session.attendances.select_for_update().filter(present=True):
         attendance.session = session
@@ -367,7 +369,7 @@ def shift_rollup_changed(session: HelpSession, *earlier_dates: datetime.date) ->
     """The same when a shift's status, date or attendance changes (also called by the admin)."""
     from reports.tallies import tallies_touch
 
-    for day in {session.date, *earlier_dates}:
+    for day in sorted({session.date, *earlier_dates}):  # month locks always in the same order
         tallies_touch(commune_id=session.commune_id, day=day)
 
 

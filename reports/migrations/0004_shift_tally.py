@@ -33,16 +33,12 @@ class Migration(migrations.Migration):
                 ("volunteer_minutes", models.PositiveIntegerField(default=0)),
             ],
         ),
-        migrations.RemoveConstraint(
+        migrations.AddIndex(
             model_name="monthlytally",
-            name="tally_once_per_group",
-        ),
-        migrations.AddConstraint(
-            model_name="monthlytally",
-            constraint=models.UniqueConstraint(
-                fields=("commune", "month", "service", "outcome", "age_band"),
-                include=("citizens",),
-                name="tally_once_per_group",
+            index=models.Index(
+                fields=["commune", "month"],
+                include=("service", "outcome", "age_band", "citizens"),
+                name="tally_commune_month_idx",
             ),
         ),
         migrations.AddField(

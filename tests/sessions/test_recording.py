@@ -321,11 +321,26 @@ def test_each_tap_answers_with_the_totals_of_live_entries_including_itself(clien
     assert mine >= 1 and _shown_totals(response)[1] >= mine + 5
 
 
-def test_a_tap_on_a_shift_cancelled_a_moment_ago_is_refused_and_records_nothing(world):
-    shift = world["session"]  # as the page read it, still planned
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": HelpSession.Status.CANCELLED}, "huỷ"),
+        (
+            {
+                "status": HelpSession.Status.HELD,
+                "closed_at": datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+            },
+            "chốt",
+        ),
+    ],
+)
+def test_a_tap_on_a_shift_cancelled_or_closed_a_moment_ago_is_refused_and_records_nothing(
+    world, change, message
+):
+    shift = world["session"]  # as the page read it, still open
     before = shift.records.count()
-    HelpSession.objects.filter(pk=shift.pk).update(status=HelpSession.Status.CANCELLED)
-    with pytest.raises(services.SessionError, match="huỷ"):
+    HelpSession.objects.filter(pk=shift.pk).update(**change)
+    with pytest.raises(services.SessionError, match=message):
         services.record_create(
             session=shift,
             recorded_by=world["users"]["volunteer"],

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from reports.models import TalliedMonth
 from reports.tallies import month_of, next_month, tallies_close_month
 from sessions.selectors import live_records
 
@@ -25,11 +26,18 @@ class Command(BaseCommand):
             return
         month, last = month_of(span["first"]), month_of(span["last"])
         running = timezone.localdate().replace(day=1)
-        started, months, rows = time.perf_counter(), 0, 0
+        wanted = set()
         while month <= last and month < running:
-            rows += tallies_close_month(month)
-            months += 1
+            wanted.add(month)
             month = next_month(month)
+        # Also months marked before whose tally did not finish, or that an upgrade reopened.
+        wanted.update(
+            TalliedMonth.objects.filter(complete=False, month__lt=running).values_list("month", flat=True)
+        )
+        started, rows = time.perf_counter(), 0
+        for month in sorted(wanted):
+            rows += tallies_close_month(month)
+        months = len(wanted)
         self.stdout.write(
             f"Tallied {months} months into {rows:,} rollup rows in {time.perf_counter() - started:.0f} s."
         )
