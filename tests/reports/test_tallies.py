@@ -80,8 +80,8 @@ def test_a_record_deleted_in_a_tallied_month_stops_counting(world, august):
     assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] - 20
 
 
-def test_a_late_entry_in_a_tallied_month_counts(world, august):
-    tallies_close_month(AUGUST)
+def _late_tally_of_three(world, august):
+    """Three citizens entered in August after the month ended."""
     services.record_create(
         session=august["s2"],
         recorded_by=world["users"]["secretary"],
@@ -89,6 +89,11 @@ def test_a_late_entry_in_a_tallied_month_counts(world, august):
         citizen_count=3,
         is_tally=True,
     )
+
+
+def test_a_late_entry_in_a_tallied_month_counts(world, august):
+    tallies_close_month(AUGUST)
+    _late_tally_of_three(world, august)
     assert _trend(world)[Period(2025, 8)] == EXPECTED["citizen_turns"] + 3
 
 
@@ -127,13 +132,7 @@ def test_a_late_entry_saved_while_its_month_is_being_closed_counts(postgresql, w
     def late_entry():
         try:
             with transaction.atomic():
-                services.record_create(
-                    session=august["s2"],
-                    recorded_by=world["users"]["secretary"],
-                    service=Service.objects.get(code="file_online"),
-                    citizen_count=3,
-                    is_tally=True,
-                )
+                _late_tally_of_three(world, august)
                 holding.set()
                 release.wait(timeout=10)
         finally:
