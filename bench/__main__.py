@@ -1,5 +1,6 @@
 """`make bench`: measure the dashboard, the province overview, recording and a large export on
-the generated data, each against a baseline measured in the same run, and print a table."""
+the generated data, each against a baseline measured in the same run, and print a table.
+`python -m bench generate [--if-empty] [--records N]` generates that data first (bench/generate.py)."""
 
 import json
 import os
@@ -23,6 +24,11 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    if argv[:1] == ["generate"]:
+        from bench import generate
+
+        generate.main(argv[1:])
+        return
     from bench import runs
 
     quick = "--quick" in argv

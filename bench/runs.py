@@ -351,7 +351,7 @@ MEASURES = ("dashboard", "overview", "recording", "sustained", "export")
 
 def run_all(quick: bool = False, only: tuple[str, ...] = MEASURES) -> dict:
     if not HelpRecord.objects.exists():
-        raise SystemExit("make bench: no records; run `manage.py generate_data` first (make bench does).")
+        raise SystemExit("make bench: no records; run `python -m bench generate` first (make bench does).")
     repeat = 10 if quick else 40
     results = {"sizes": sizes(), "machine": f"{os.cpu_count()} cores", "when": timezone.now().isoformat()}
     measures = {

@@ -15,7 +15,7 @@ class NavItem:
 
 # (label, url name, predicate on the user); predicates come from the one access module.
 def _entries():
-    from volunteers import access
+    from access import scope as access
 
     return [
         (_("Home"), "home", lambda user: True),

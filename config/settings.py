@@ -9,6 +9,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import redis_cache_settings
 from config.env import (
     SettingsError,
     database_from_env,
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "volunteers",
     "sessions.apps.HelpSessionsConfig",
     "reports",
+    "access",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +119,18 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    # workbox-sw loads its modules from one folder (static/js/sw.js sets it): all builds go there.
+    *[
+        ("vendor/workbox", BASE_DIR / "node_modules" / package / "build")
+        for package in (
+            "workbox-sw",
+            "workbox-core",
+            "workbox-routing",
+            "workbox-strategies",
+            "workbox-expiration",
+        )
+    ],
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -139,35 +154,78 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Work that must not be lost (Celery's guide on acks_late and reliability): a task is taken off
+# the queue only once it has ended, a worker that dies mid-task gives it back, and each worker
+# process holds one long task at a time. Every task here is safe to run twice (exports start
+# over, the rollup and erasures recompute; reminders are the one exception, see sessions/tasks.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task is an export: past the soft limit it stops and is marked failed, past the hard
+# limit its process is killed. The broker hands an unacknowledged task to another worker after the
+# visibility timeout, which must therefore be longer than the hard limit, or a slow export would
+# run twice at once.
+EXPORT_TIME_LIMIT = env_int("EXPORT_TIME_LIMIT", 30 * 60)
+EXPORT_SOFT_TIME_LIMIT = EXPORT_TIME_LIMIT - max(1, min(60, EXPORT_TIME_LIMIT // 10))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * EXPORT_TIME_LIMIT),
+    # Publishing from a request must not hold it: an unreachable or frozen broker fails fast.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= EXPORT_TIME_LIMIT:
+    raise SettingsError(
+        f"CELERY_VISIBILITY_TIMEOUT={CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']} must be "
+        f"longer than EXPORT_TIME_LIMIT={EXPORT_TIME_LIMIT} (seconds), or slow exports run twice."
+    )
+# Exports that stopped: the sweep (every minute) re-queues an export whose worker has shown no
+# sign of life for EXPORT_STALLED_AFTER seconds, or that waited in the queue for
+# EXPORT_PENDING_AFTER, once; the next time it fails it with a reason. Its page polls while the
+# export shows signs of life within EXPORT_POLL_QUIET seconds, then offers to try again.
+EXPORT_STALLED_AFTER = env_int("EXPORT_STALLED_AFTER", 5 * 60)
+EXPORT_PENDING_AFTER = env_int("EXPORT_PENDING_AFTER", 15 * 60)
+EXPORT_REQUEUES = 1
+EXPORT_POLL_QUIET = env_int("EXPORT_POLL_QUIET", 2 * 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "remind-volunteers-of-tomorrows-shifts": {
-        "task": "reports.tasks.send_shift_reminders",
+        "task": "sessions.tasks.send_shift_reminders",
         "schedule": crontab(hour=17, minute=0),
     },
     "tally-the-month-that-ended": {
         "task": "reports.tasks.close_month",
         "schedule": crontab(day_of_month=1, hour=0, minute=30),
     },
+    "refresh-stale-monthly-sums": {
+        "task": "reports.tasks.refresh_stale_tallies",
+        "schedule": crontab(minute="*/5"),
+    },
     "erase-expired-citizen-contacts": {
         "task": "sessions.tasks.erase_expired_contacts",
         "schedule": crontab(hour=2, minute=30),
     },
+    "sweep-stopped-exports": {
+        "task": "reports.tasks.sweep_exports",
+        "schedule": 60.0,
+    },
 }
 
+# The cache only ever speeds things up: while Redis is down it answers as a miss, after a short
+# time-out, and pages and recording go to the database (config/cache.py).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache_settings(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each user's access scope (roles, volunteer, led teams) is cached only when the cache is shared by
-# every process (Redis): a change must reach all of them (volunteers/access.py, signals.py).
+# every process (Redis): a change must reach all of them (access/scope.py, access/signals.py).
 ACCESS_SCOPE_CACHE = bool(REDIS_URL)
-# Sessions are read from the cache and written through to the database: one query less on every
-# request (the recording POST is the hot path, see docs/performance.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone. A cached copy would save one primary-key query per request
+# but must never outlive its row: a sign-out during a Redis outage would delete the row and fail to
+# delete the cached copy, which would sign the user back in when Redis returns.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # E-mail: the console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

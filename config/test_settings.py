@@ -23,3 +23,14 @@ os.environ["XKS_TEST_MEDIA_ROOT"] = MEDIA_ROOT
 # The suite runs in one process, so the local-memory cache is shared enough to test the scope cache
 # in every run (the PostgreSQL run tests it on Redis).
 ACCESS_SCOPE_CACHE = True
+# Tests that kill a worker in the middle of an export slow it down through the environment, so
+# that there is a middle to kill it in (reports.services reads this between progress reports).
+EXPORT_PROGRESS_PAUSE = float(os.environ.get("XKS_TEST_EXPORT_PAUSE") or 0)
+# ... and look for the killed worker's unacknowledged task every second (the broker otherwise
+# looks about every 100 s, which production's hour-long visibility timeout makes no matter).
+if os.environ.get("XKS_TEST_EXPORT_PAUSE"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }

@@ -5,9 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from access.decorators import mark_public, mark_signed_in
 from config import views
 from config.forms import SetPasswordForm, SignInForm
-from volunteers.access import mark_public, mark_signed_in
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -48,3 +48,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database connection that drops outside a view (the session saved as the answer leaves) is a
+# 503 to retry too, not a 500.
+handler500 = "config.views.server_error"

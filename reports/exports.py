@@ -1,42 +1,64 @@
 """Building export files: the commune's monthly report, the province overview, record lists.
 
 Rows are streamed (openpyxl write-only workbooks, csv writer, queryset iterators) so that a
-province-year export does not hold all records in memory. Each builder takes the user who asked
-and checks, through volunteers.access, that the place is within that user's scope.
+province-year export does not hold all records in memory. Whether the user who asked may still
+read the place is asked of the access layer by the task before a builder runs (reports/tasks.py).
 """
 
 import csv
+import functools
 import io
 import tempfile
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from reports.headlines import BY_KEY, HEADLINES
 from reports.periods import Period
-from reports.selectors import HEADLINE_KEYS, dashboard, province_overview, records_in
+from reports.selectors import dashboard, province_overview, records_in
 from sessions.models import HelpRecord
-from volunteers.access import commune_allows, province_allows
 from volunteers.models import Commune, Province
 
-# Labels are Vietnamese: the files are filed upward to the union office as they are.
-HEADLINE_LABELS = {
-    "sessions_held": "Số ca trực, buổi hỗ trợ",
-    "volunteer_turns": "Lượt ĐVTN tham gia",
-    "volunteer_hours": "Giờ tình nguyện",
-    "citizen_turns": "Lượt người dân được hỗ trợ",
-    "vneid_activations": "Tài khoản VNeID mức 2 được kích hoạt",
-    "online_filings": "Hồ sơ dịch vụ công trực tuyến đã nộp",
-    "done_share": "Tỷ lệ hỗ trợ hoàn thành (%)",
-    "senior_share": "Tỷ lệ người từ 60 tuổi trở lên (%)",
-}
-OUTCOMES = {"done": "Hoàn thành", "follow_up": "Cần hỗ trợ tiếp", "not_done": "Không thực hiện được"}
-
 ProgressCallback = Callable[[int], None]
+# Column headers of the record lists; the context keeps these short headers apart from the
+# longer labels the screens use for the same English words.
+RECORD_COLUMNS = (
+    gettext_lazy("Date"),
+    gettext_lazy("Time"),
+    pgettext_lazy("export column", "Commune"),
+    gettext_lazy("Shift"),
+    gettext_lazy("Team"),
+    pgettext_lazy("export column", "Service category"),
+    gettext_lazy("Service"),
+    pgettext_lazy("export column", "Citizens"),
+    gettext_lazy("Outcome"),
+    pgettext_lazy("export column", "Form of help"),
+    pgettext_lazy("export column", "Procedure"),
+    gettext_lazy("Gender"),
+    pgettext_lazy("export column", "Age"),
+    pgettext_lazy("export column", "Disability"),
+    pgettext_lazy("export column", "Hamlet"),
+)
+# The free-text note stays out of exports: it is where a citizen's name could slip in.
+
+
+def _in_vietnamese(build):
+    """Files are filed upward to the union office as they are, so they are written in Vietnamese
+    whatever language the person who asked reads the site in."""
+
+    @functools.wraps(build)
+    def in_vietnamese(*args, **kwargs):
+        with translation.override("vi"):
+            return build(*args, **kwargs)
+
+    return in_vietnamese
 
 
 def _bold(sheet, value):
@@ -55,86 +77,78 @@ def _number(value):
     return "" if value is None else value
 
 
-def commune_report_xlsx(*, user, commune: Commune, period: Period, output, progress: ProgressCallback) -> int:
-    if not commune_allows(user, commune, "commune.read_reports"):
-        raise PermissionDenied
+@_in_vietnamese
+def commune_report_xlsx(*, commune: Commune, period: Period, output, progress: ProgressCallback) -> int:
     board = dashboard(period, commune=commune)
     progress(50)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Báo cáo")
+    sheet = workbook.create_sheet(_("Report"))
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 16
-    noun = "tháng" if period.is_month else "năm"
-    sheet.append([_title(sheet, f"Báo cáo kết quả hỗ trợ chuyển đổi số {noun} {period.label()}")])
-    sheet.append([f"Đơn vị: Đoàn Thanh niên {commune.name}, {commune.province.name}"])
-    sheet.append([f"Lập ngày {timezone.localdate():%d/%m/%Y}"])
+    if period.is_month:
+        title = _("Report on digital-transformation support, month %(period)s")
+    else:
+        title = _("Report on digital-transformation support, year %(period)s")
+    sheet.append([_title(sheet, title % {"period": period.label()})])
+    unit = _("Unit: Youth Union of %(commune)s, %(province)s")
+    sheet.append([unit % {"commune": commune.name, "province": commune.province.name}])
+    sheet.append([_("Drawn up on %(date)s") % {"date": f"{timezone.localdate():%d/%m/%Y}"}])
     sheet.append([])
     sheet.append(
-        [_bold(sheet, "I. Kết quả chung"), _bold(sheet, period.label()), _bold(sheet, "So với kỳ trước")]
+        [
+            _bold(sheet, _("I. Overall results")),
+            _bold(sheet, period.label()),
+            _bold(sheet, _("Compared with the previous period")),
+        ]
     )
     for change in board.changes:
-        sheet.append([HEADLINE_LABELS[change.key], _number(change.current), _number(change.delta)])
+        label = str(BY_KEY[change.key].report_label)
+        sheet.append([label, _number(change.current), _number(change.delta)])
     sheet.append([])
-    sheet.append([_bold(sheet, "II. Phụ lục theo dịch vụ")])
-    sheet.append([_bold(sheet, "Nhóm dịch vụ / dịch vụ"), _bold(sheet, "Lượt người dân")])
+    citizens = pgettext("export column", "Citizen-turns")
+    volunteers = pgettext("export column", "Volunteer-turns")
+    sheet.append([_bold(sheet, _("II. Annex by service"))])
+    sheet.append([_bold(sheet, _("Service category / service")), _bold(sheet, citizens)])
     for row in board.by_service:
         sheet.append([f"{row['service'].category.name_vi} · {row['service'].name_vi}", row["citizens"]])
     sheet.append([])
-    sheet.append([_bold(sheet, "III. Phụ lục theo đội hình")])
-    sheet.append([_bold(sheet, "Đội hình"), _bold(sheet, "Lượt người dân"), _bold(sheet, "Lượt ĐVTN")])
+    sheet.append([_bold(sheet, _("III. Annex by team"))])
+    sheet.append([_bold(sheet, _("Team")), _bold(sheet, citizens), _bold(sheet, volunteers)])
     for row in board.by_team:
-        name = _text(row["team"].name) if row["team"] else "Không thuộc đội hình"
+        name = _text(row["team"].name) if row["team"] else _("No team")
         sheet.append([name, row["citizens"], row["volunteer_turns"]])
     workbook.save(output)
     progress(100)
     return len(board.by_service) + len(board.by_team)
 
 
-def province_overview_xlsx(
-    *, user, province: Province, period: Period, output, progress: ProgressCallback
-) -> int:
-    if not province_allows(user, province.pk, "province.read_reports"):
-        raise PermissionDenied
+@_in_vietnamese
+def province_overview_xlsx(*, province: Province, period: Period, output, progress: ProgressCallback) -> int:
     rows, totals = province_overview(period, province=province)
     progress(40)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Tổng hợp")
+    sheet = workbook.create_sheet(_("Overview"))
     sheet.column_dimensions["A"].width = 32
-    sheet.append([_title(sheet, f"Tổng hợp kết quả hỗ trợ chuyển đổi số {period.label()} · {province.name}")])
+    title = _("Overview of digital-transformation support %(period)s · %(province)s")
+    sheet.append([_title(sheet, title % {"period": period.label(), "province": province.name})])
     sheet.append([])
     sheet.append(
-        [_bold(sheet, "Xã / phường / đặc khu")]
-        + [_bold(sheet, HEADLINE_LABELS[key]) for key in HEADLINE_KEYS]
+        [_bold(sheet, _("Commune / ward / special zone"))]
+        + [_bold(sheet, str(figure.report_label)) for figure in HEADLINES]
     )
     for index, row in enumerate(rows, start=1):
-        sheet.append([row["commune"].name] + [_number(row["headline"].get(key)) for key in HEADLINE_KEYS])
+        sheet.append([row["commune"].name] + _headline_cells(row["headline"]))
         if index % 20 == 0:
             progress(40 + 55 * index // len(rows))
-    sheet.append([_bold(sheet, "Tổng cộng")] + [_number(totals.get(key)) for key in HEADLINE_KEYS])
+    sheet.append([_bold(sheet, _("Total"))] + _headline_cells(totals))
     workbook.save(output)
     progress(100)
     return len(rows)
 
 
-RECORD_COLUMNS = [
-    "Ngày",
-    "Giờ",
-    "Xã/phường",
-    "Ca trực",
-    "Đội hình",
-    "Nhóm dịch vụ",
-    "Dịch vụ",
-    "Số người",
-    "Kết quả",
-    "Hình thức",
-    "Thủ tục",
-    "Giới tính",
-    "Độ tuổi",
-    "Khuyết tật",
-    "Thôn/tổ dân phố",
-]
-# The free-text note stays out of exports: it is where a citizen's name could slip in.
+def _headline_cells(headline) -> list:
+    return [_number(headline.get(figure.key)) for figure in HEADLINES]
 
 
 def _text(value) -> str:
@@ -143,22 +157,43 @@ def _text(value) -> str:
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
-def _records_for(
-    *, user, period: Period, commune: Commune | None, province: Province | None, filters: dict | None
-):
-    """The records an export lists: of a commune or a province, checked against the user's scope."""
+def _records_for(*, period: Period, commune: Commune | None, province: Province | None, filters: dict | None):
+    """The records an export lists: of a commune or a province."""
     if commune is not None:
-        if not commune_allows(user, commune, "commune.read_reports"):
-            raise PermissionDenied
         records = records_in(period, commune=commune)
     else:
-        if province is None or not province_allows(user, province.pk, "province.read_reports"):
-            raise PermissionDenied
         records = records_in(period, commune__province=province)
     return records.filter(**filters) if filters else records
 
 
+def _record_export(write):
+    """The records exports take the same arguments: the period, a commune or a whole province, and
+    filters; `write` gets the records they choose."""
+
+    @_in_vietnamese
+    @functools.wraps(write)
+    def export(
+        *,
+        period: Period,
+        commune: Commune | None = None,
+        province: Province | None = None,
+        filters: dict | None = None,
+        output,
+        progress: ProgressCallback,
+    ) -> int:
+        records = _records_for(period=period, commune=commune, province=province, filters=filters)
+        return write(records, period=period, output=output, progress=progress)
+
+    return export
+
+
+def _record_header() -> list[str]:
+    return [str(column) for column in RECORD_COLUMNS]
+
+
 def _record_rows(records: QuerySet[HelpRecord]):
+    outcomes = {value: capfirst(str(label)) for value, label in HelpRecord.Outcome.choices}
+    disability = _("yes")
     values = records.order_by("helped_at", "id").values_list(
         "helped_at",
         "commune__name",
@@ -190,7 +225,7 @@ def _record_rows(records: QuerySet[HelpRecord]):
         procedure,
         gender,
         age,
-        disability,
+        has_disability,
         hamlet,
     ) in values.iterator(chunk_size=5000):
         local = timezone.localtime(helped_at)
@@ -203,37 +238,28 @@ def _record_rows(records: QuerySet[HelpRecord]):
             category,
             service,
             count,
-            OUTCOMES.get(outcome, outcome),
+            outcomes.get(outcome, outcome),
             form,
             _text(procedure),
             gender,
             age,
-            "có" if disability else "",
+            disability if has_disability else "",
             _text(hamlet),
         ]
 
 
-def records_csv(
-    *,
-    user,
-    period: Period,
-    commune: Commune | None = None,
-    province: Province | None = None,
-    filters: dict | None = None,
-    output,
-    progress: ProgressCallback,
-) -> int:
+@_record_export
+def records_csv(records: QuerySet[HelpRecord], *, period: Period, output, progress: ProgressCallback) -> int:
     """Records of a commune (or of a whole province) in the period, one line each, no personal data."""
-    records = _records_for(user=user, period=period, commune=commune, province=province, filters=filters)
     total = records.count() or 1
     text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow(RECORD_COLUMNS)
+    writer.writerow(_record_header())
     written = 0
     for row in _record_rows(records):
         writer.writerow(row)
         written += 1
-        if written % 10000 == 0:
+        if written % 1000 == 0:
             progress(min(99, 100 * written // total))
     text.flush()
     text.detach()
@@ -241,28 +267,21 @@ def records_csv(
     return written
 
 
-def records_xlsx(
-    *,
-    user,
-    period: Period,
-    commune: Commune | None = None,
-    province: Province | None = None,
-    filters: dict | None = None,
-    output,
-    progress: ProgressCallback,
-) -> int:
+@_record_export
+def records_xlsx(records: QuerySet[HelpRecord], *, period: Period, output, progress: ProgressCallback) -> int:
     """Records as a workbook with one sheet per month (a year of a province passes a million rows,
     more than one sheet holds). Write-only: rows go to disk as they come."""
-    records = _records_for(user=user, period=period, commune=commune, province=province, filters=filters)
     months = period.months_back(12) if not period.is_month else [period]
     workbook = Workbook(write_only=True)
     written = 0
     for index, month in enumerate(months, start=1):
-        sheet = workbook.create_sheet(f"Tháng {month.month:02d}-{month.year}")
-        sheet.append([_bold(sheet, column) for column in RECORD_COLUMNS])
-        for row in _record_rows(records.filter(helped_at__gte=month.start, helped_at__lt=month.end)):
+        sheet = workbook.create_sheet(_("Month %(month)s") % {"month": f"{month.month:02d}-{month.year}"})
+        sheet.append([_bold(sheet, column) for column in _record_header()])
+        for row in _record_rows(records.helped_between(month.start, month.end)):
             sheet.append(row)
             written += 1
+            if written % 1000 == 0:
+                progress(round(90 * (index - 1) / len(months)))  # a sign of life within a month
         progress(round(90 * index / len(months)))
     workbook.save(output)
     progress(100)

@@ -1,10 +1,12 @@
 """Exports made by Celery tasks, and volunteers' certificates of hours that anyone can check."""
 
+import datetime
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Volunteer
@@ -37,14 +39,30 @@ class Export(models.Model):
     rows = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: when it was queued, or when its worker last reported progress. The
+    # sweep (reports.services.exports_sweep) looks for exports that stopped showing any.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    # How many times a worker started building it (a redelivered task starts again), and how many
+    # times the sweep queued it again.
+    runs = models.PositiveSmallIntegerField(default=0)
+    requeues = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="export_status_heartbeat_idx")]
         verbose_name = _("export")
         verbose_name_plural = _("exports")
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.filename or self.pk}"
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+    def seems_stopped(self, *, quiet_for: datetime.timedelta) -> bool:
+        """Unfinished with no sign of life for `quiet_for`: its page stops waiting for it."""
+        return self.is_unfinished and timezone.now() - self.heartbeat_at > quiet_for
 
 
 def _certificate_code() -> str:
@@ -140,6 +158,33 @@ class MonthlyShiftTally(models.Model):
             models.UniqueConstraint(fields=["commune", "month"], name="shift_tally_once_per_month")
         ]
         indexes = [models.Index(fields=["month", "commune"], name="shift_tally_month_commune_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%m/%Y}"
+
+
+class StaleMonth(models.Model):
+    """A commune-month whose rows changed after its sums were taken, or may have.
+
+    Written only by database triggers on records, shifts and attendance (migration
+    reports.0005), in the writer's own transaction, for every write to a month that has ended or
+    is tallied; so no writer — service, admin, `QuerySet.update()`, bulk import — can forget it.
+    Readers take such a commune-month from its rows; `tallies_refresh_stale` recomputes it and
+    removes the mark. `version` rises with each write, so a writer's mark holds a row lock that a
+    refresh must wait for (reports.tallies explains why that keeps the sums exact).
+    """
+
+    # No database constraint: the triggers write marks while rows are deleted in any order (a
+    # flush, a cascade), and a mark for a commune that is gone is harmless.
+    commune = models.ForeignKey(
+        "volunteers.Commune", on_delete=models.CASCADE, db_index=False, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commune", "month"], name="stale_once_per_month")]
+        indexes = [models.Index(fields=["month", "commune"], name="stale_month_commune_idx")]
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.month:%m/%Y}"

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of a calendar day in Vietnam, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @dataclass(frozen=True)
 class Period:
     year: int
@@ -28,8 +33,14 @@ class Period:
 
     @classmethod
     def current(cls) -> "Period":
-        today = timezone.localdate()
-        return cls(today.year, today.month)
+        return cls.containing(timezone.localdate())
+
+    @classmethod
+    def containing(cls, when: datetime.date | datetime.datetime) -> "Period":
+        """The month of a day, or of an instant in Vietnam time."""
+        if isinstance(when, datetime.datetime):
+            when = timezone.localtime(when).date()
+        return cls(when.year, when.month)
 
     @property
     def is_month(self) -> bool:
@@ -52,11 +63,12 @@ class Period:
     @property
     def start(self) -> datetime.datetime:
         """The first instant of the period in Vietnam, as an aware datetime."""
-        return timezone.make_aware(datetime.datetime.combine(self.first_day, datetime.time.min))
+        return day_start(self.first_day)
 
     @property
     def end(self) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(self.next_first_day, datetime.time.min))
+        """The first instant after the period."""
+        return day_start(self.next_first_day)
 
     def previous(self) -> "Period":
         if self.month is None:

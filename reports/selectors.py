@@ -1,52 +1,42 @@
-"""The figures of the reports, computed as DESIGN.md counts, in a fixed number of queries.
-
-Citizen-turns sum `citizen_count` over live records (not deleted, shift not cancelled) whose
-`helped_at` falls in the period in Vietnam time. Volunteer-turns count attendances marked present
-on shifts dated in the period; hours sum their present minutes. No query here loops over data.
+"""The figures of the reports, in a fixed number of queries, by the counting rules of
+docs/counting.md (written once, as the QuerySet methods `counted()` & co. in sessions/models.py).
+Finished months come from the monthly rollup where it is known to be current (reports.tallies).
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
+from reports.headlines import HEADLINE_KEYS
 from reports.models import MonthlyShiftTally, MonthlyTally
-from reports.periods import Period
-from reports.tallies import tallied_months
+from reports.periods import Period, day_start
+from reports.tallies import stale_months, tallied_months
 from sessions.models import Attendance, Campaign, HelpRecord, HelpSession, Service
-from sessions.selectors import campaign_progress, live_records, services_by_id
+from sessions.selectors import campaign_progress, services_by_id
 from sessions.taxonomy import FILE_ONLINE, VNEID_LEVEL2
 from volunteers.models import Commune, Hamlet, Team, Volunteer
 
-HEADLINE_KEYS = [
-    "sessions_held",
-    "volunteer_turns",
-    "volunteer_hours",
-    "citizen_turns",
-    "vneid_activations",
-    "online_filings",
-    "done_share",
-    "senior_share",
-]
-
 
 def records_in(period: Period, **place) -> QuerySet[HelpRecord]:
-    return live_records().filter(helped_at__gte=period.start, helped_at__lt=period.end, **place)
+    return HelpRecord.objects.counted().helped_between(period.start, period.end).filter(**place)
 
 
-def attendances_in(period: Period, **place):
-    return Attendance.objects.filter(
-        present=True,
-        session__date__gte=period.first_day,
-        session__date__lt=period.next_first_day,
-        **{f"session__{key}": value for key, value in place.items()},
-    ).exclude(session__status=HelpSession.Status.CANCELLED)
+def attendances_in(period: Period, **place) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.counted()
+        .on_shifts_between(period.first_day, period.next_first_day)
+        .filter(**{f"session__{key}": value for key, value in place.items()})
+    )
 
 
-def sessions_in(period: Period, **place):
-    return HelpSession.objects.filter(date__gte=period.first_day, date__lt=period.next_first_day, **place)
+def sessions_in(period: Period, **place) -> QuerySet[HelpSession]:
+    return HelpSession.objects.dated_between(period.first_day, period.next_first_day).filter(**place)
+
+
+SHIFT_SUMS = ("sessions_held", "volunteer_turns", "volunteer_minutes")
 
 
 def _record_sums(counted: str = "citizen_count"):
@@ -107,62 +97,84 @@ def _fill(headline: Headline, values: dict) -> Headline:
     return headline
 
 
-def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, Headline]:
-    """The headline of each of consecutive months, in a fixed number of grouped queries."""
-    last = months[-1]
-    figures = {month: Headline() for month in months}
+def _from_rows(slices: list[tuple[int | None, Period]]) -> tuple[Q, Q, Q]:
+    """Conditions on records, attendances and shifts for these (commune or every commune, month)."""
+    records, attendances, shifts = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
+    for commune_id, month in slices:
+        place = {"commune_id": commune_id} if commune_id else {}
+        records |= Q(helped_at__gte=month.start, helped_at__lt=month.end, **place)
+        days = {"date__gte": month.first_day, "date__lt": month.next_first_day, **place}
+        shifts |= Q(**days)
+        attendances |= Q(**{f"session__{key}": value for key, value in days.items()})
+    return records, attendances, shifts
 
-    def month_of(value) -> Period:
-        return Period(value.year, value.month)
 
-    # Finished months come from the monthly rollup; the others (the running month, months not yet
-    # tallied) from the records, always in these two queries.
+def commune_month_figures(months: list[Period], **place) -> dict[tuple[int, Period], Headline]:
+    """The headline of each commune of `place` (commune=… or commune__province=…) in each of
+    `months`, in a fixed number of grouped queries: from the monthly rollup where the month is
+    tallied and the commune-month not marked stale, from the rows everywhere else (reports.tallies)."""
+    figures: dict[tuple[int, Period], Headline] = defaultdict(Headline)
     tallied = tallied_months([month.first_day for month in months])
+    stale = stale_months(tallied, **place)
+    for rollup, sums in (
+        (MonthlyTally, _record_sums("citizens")),
+        (MonthlyShiftTally, {name: Sum(name) for name in SHIFT_SUMS}),
+    ):
+        for row in (
+            rollup.objects.filter(month__in=tallied, **place)
+            .values("commune_id", "month")
+            .annotate(**sums)
+            .order_by()
+        ):
+            if (row["commune_id"], row["month"]) not in stale:
+                _fill(figures[row["commune_id"], Period.containing(row["month"])], row)
+
+    slices = [(None, month) for month in months if month.first_day not in tallied]
+    slices += [(commune_id, Period.containing(month)) for commune_id, month in sorted(stale)]
+    if not slices:
+        return figures
+    wanted = set(slices)
+
+    def fill(commune_id: int, moment, values: dict) -> None:
+        month = Period.containing(moment)
+        if (None, month) in wanted or (commune_id, month) in wanted:
+            _fill(figures[commune_id, month], values)
+
+    records, attendances, shifts = _from_rows(slices)
     for row in (
-        MonthlyTally.objects.filter(commune=commune, month__in=tallied)
-        .values("month")
-        .annotate(**_record_sums("citizens"))
+        HelpRecord.objects.counted()
+        .filter(records, **place)
+        .annotate(month=TruncMonth("helped_at"))
+        .values("commune_id", "month")
+        .annotate(**_record_sums())
         .order_by()
     ):
-        _fill(figures[month_of(row["month"])], row)
-    for row in MonthlyShiftTally.objects.filter(commune=commune, month__in=tallied).values(
-        "month", "sessions_held", "volunteer_turns", "volunteer_minutes"
-    ):
-        _fill(figures[month_of(row["month"])], row)
-    untallied = [month for month in months if month.first_day not in tallied]
-    since = untallied[0] if untallied else last.following()
-    records = live_records().filter(commune=commune, helped_at__gte=since.start, helped_at__lt=last.end)
+        fill(row["commune_id"], row["month"], row)
     for row in (
-        records.annotate(month=TruncMonth("helped_at")).values("month").annotate(**_record_sums()).order_by()
-    ):
-        if month_of(row["month"]) in untallied:
-            _fill(figures[month_of(row["month"])], row)
-    attendances = Attendance.objects.filter(
-        present=True,
-        session__commune=commune,
-        session__date__gte=since.first_day,
-        session__date__lt=last.next_first_day,
-    ).exclude(session__status=HelpSession.Status.CANCELLED)
-    for row in (
-        attendances.annotate(month=TruncMonth("session__date"))
-        .values("month")
+        Attendance.objects.counted()
+        .filter(attendances, **{f"session__{key}": value for key, value in place.items()})
+        .annotate(month=TruncMonth("session__date"))
+        .values("session__commune_id", "month")
         .annotate(volunteer_turns=Count("id"), volunteer_minutes=Sum("present_minutes"))
         .order_by()
     ):
-        if month_of(row["month"]) in untallied:
-            _fill(figures[month_of(row["month"])], row)
-    held = HelpSession.objects.filter(
-        commune=commune,
-        status=HelpSession.Status.HELD,
-        date__gte=since.first_day,
-        date__lt=last.next_first_day,
-    )
+        fill(row["session__commune_id"], row["month"], row)
     for row in (
-        held.annotate(month=TruncMonth("date")).values("month").annotate(sessions_held=Count("id")).order_by()
+        HelpSession.objects.held()
+        .filter(shifts, **place)
+        .annotate(month=TruncMonth("date"))
+        .values("commune_id", "month")
+        .annotate(sessions_held=Count("id"))
+        .order_by()
     ):
-        if month_of(row["month"]) in untallied:
-            _fill(figures[month_of(row["month"])], row)
+        fill(row["commune_id"], row["month"], row)
     return figures
+
+
+def monthly_figures(months: list[Period], *, commune: Commune) -> dict[Period, Headline]:
+    """The headline of each of `months` for one commune."""
+    figures = commune_month_figures(months, commune=commune)
+    return {month: figures.get((commune.pk, month), Headline()) for month in months}
 
 
 def _sum_headlines(headlines) -> Headline:
@@ -174,17 +186,8 @@ def _sum_headlines(headlines) -> Headline:
 
 
 def headline(period: Period, *, commune: Commune) -> Headline:
-    """Three queries: records, attendance, sessions held."""
-    figures = Headline()
-    _fill(figures, records_in(period, commune=commune).aggregate(**_record_sums()))
-    _fill(
-        figures,
-        attendances_in(period, commune=commune).aggregate(
-            volunteer_turns=Count("id"), volunteer_minutes=Sum("present_minutes")
-        ),
-    )
-    figures.sessions_held = sessions_in(period, commune=commune, status=HelpSession.Status.HELD).count()
-    return figures
+    """The headline of a month or a year, read as the dashboard's trend reads it."""
+    return _sum_headlines(monthly_figures(period.months(), commune=commune).values())
 
 
 @dataclass
@@ -355,12 +358,15 @@ def top_volunteers_by_citizens(period: Period, *, commune: Commune, limit: int =
 
 def data_warnings(period: Period, *, commune: Commune, limit: int = 20) -> dict:
     held_empty = (
-        sessions_in(period, commune=commune, status=HelpSession.Status.HELD)
+        sessions_in(period, commune=commune)
+        .held()
         .annotate(present_count=Count("attendances", filter=Q(attendances__present=True)))
         .filter(present_count=0)
         .order_by("date", "starts_at")
     )
-    recorded = live_records().filter(session=OuterRef("session"), volunteer=OuterRef("volunteer"))
+    recorded = HelpRecord.objects.counted().filter(
+        session=OuterRef("session"), volunteer=OuterRef("volunteer")
+    )
     silent = (
         attendances_in(period, commune=commune)
         .filter(~Exists(recorded))
@@ -383,53 +389,19 @@ def data_warnings(period: Period, *, commune: Commune, limit: int = 20) -> dict:
 
 
 def province_overview(period: Period, *, province) -> tuple[list[dict], Headline]:
-    """One row per commune of the province, and the province's totals: from the monthly rollup
-    when every month of the period is tallied, otherwise from the rows in three grouped queries."""
+    """One row per commune of the province, and the province's totals."""
     communes = list(Commune.objects.filter(province=province).order_by("name"))
-    rows = {commune.pk: {"commune": commune, "headline": Headline()} for commune in communes}
-    months = [month.first_day for month in period.months()]
-    if tallied_months(months) == set(months):
-        for values in (
-            MonthlyTally.objects.filter(commune__province=province, month__in=months)
-            .values("commune_id")
-            .annotate(**_record_sums("citizens"))
-            .order_by()
-        ):
-            _fill(rows[values["commune_id"]]["headline"], values)
-        for values in (
-            MonthlyShiftTally.objects.filter(commune__province=province, month__in=months)
-            .values("commune_id")
-            .annotate(
-                sessions_held=Sum("sessions_held"),
-                volunteer_turns=Sum("volunteer_turns"),
-                volunteer_minutes=Sum("volunteer_minutes"),
-            )
-            .order_by()
-        ):
-            _fill(rows[values["commune_id"]]["headline"], values)
-        return list(rows.values()), _sum_headlines(row["headline"] for row in rows.values())
-    for values in (
-        records_in(period, commune__province=province)
-        .values("commune_id")
-        .annotate(**_record_sums())
-        .order_by()
-    ):
-        _fill(rows[values["commune_id"]]["headline"], values)
-    for values in (
-        attendances_in(period, commune__province=province)
-        .values("session__commune_id")
-        .annotate(volunteer_turns=Count("id"), volunteer_minutes=Sum("present_minutes"))
-        .order_by()
-    ):
-        _fill(rows[values["session__commune_id"]]["headline"], values)
-    for values in (
-        sessions_in(period, commune__province=province, status=HelpSession.Status.HELD)
-        .values("commune_id")
-        .annotate(sessions_held=Count("id"))
-        .order_by()
-    ):
-        _fill(rows[values["commune_id"]]["headline"], values)
-    return list(rows.values()), _sum_headlines(row["headline"] for row in rows.values())
+    figures = commune_month_figures(period.months(), commune__province=province)
+    rows = [
+        {
+            "commune": commune,
+            "headline": _sum_headlines(
+                figures.get((commune.pk, month), Headline()) for month in period.months()
+            ),
+        }
+        for commune in communes
+    ]
+    return rows, _sum_headlines(row["headline"] for row in rows)
 
 
 # A volunteer's own record --------------------------------------------------------------------------
@@ -439,8 +411,8 @@ def volunteer_record(volunteer: Volunteer) -> dict:
     """Shifts, hours and citizens helped, per month and in total."""
     months: dict[tuple[int, int], dict] = {}
     for row in (
-        Attendance.objects.filter(volunteer=volunteer, present=True)
-        .exclude(session__status=HelpSession.Status.CANCELLED)
+        Attendance.objects.counted()
+        .filter(volunteer=volunteer)
         .annotate(month=TruncMonth("session__date"))
         .values("month")
         .annotate(shifts=Count("id"), minutes=Sum("present_minutes"))
@@ -450,7 +422,7 @@ def volunteer_record(volunteer: Volunteer) -> dict:
         months.setdefault(key, {"shifts": 0, "minutes": 0, "citizens": 0})
         months[key].update(shifts=row["shifts"], minutes=row["minutes"] or 0)
     for row in (
-        live_records()
+        HelpRecord.objects.counted()
         .filter(volunteer=volunteer)
         .annotate(month=TruncMonth("helped_at"))
         .values("month")
@@ -461,7 +433,7 @@ def volunteer_record(volunteer: Volunteer) -> dict:
         months.setdefault(key, {"shifts": 0, "minutes": 0, "citizens": 0})
         months[key]["citizens"] = row["citizens"]
     by_service_rows = list(
-        live_records()
+        HelpRecord.objects.counted()
         .filter(volunteer=volunteer)
         .values("service_id")
         .annotate(citizens=Sum("citizen_count"))
@@ -483,20 +455,18 @@ def volunteer_record(volunteer: Volunteer) -> dict:
 
 
 def volunteer_totals_between(volunteer: Volunteer, first_day, last_day) -> dict:
+    """Shifts, minutes and citizens of one volunteer from `first_day` to `last_day` inclusive."""
+    next_day = last_day + datetime.timedelta(days=1)
     attendance = (
-        Attendance.objects.filter(
-            volunteer=volunteer, present=True, session__date__gte=first_day, session__date__lte=last_day
-        )
-        .exclude(session__status=HelpSession.Status.CANCELLED)
+        Attendance.objects.counted()
+        .on_shifts_between(first_day, next_day)
+        .filter(volunteer=volunteer)
         .aggregate(shifts=Count("id"), minutes=Sum("present_minutes"))
     )
-    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min)
-    )
     citizens = (
-        live_records()
-        .filter(volunteer=volunteer, helped_at__gte=start, helped_at__lt=end)
+        HelpRecord.objects.counted()
+        .helped_between(day_start(first_day), day_start(next_day))
+        .filter(volunteer=volunteer)
         .aggregate(total=Sum("citizen_count"))["total"]
         or 0
     )

@@ -1,14 +1,18 @@
 """The monthly rollup: citizens helped per commune, month, service, outcome and age band
 (MonthlyTally), and shifts held, volunteer-turns and minutes per commune and month
-(MonthlyShiftTally).
+(MonthlyShiftTally), which reports read for finished months instead of summing millions of rows.
 
-Reports read it for finished months instead of summing millions of records (docs/performance.md).
-It is exact, never approximately current: a month enters the rollup when the Celery beat task
-`close_month` (or `generate_data`) tallies it; from the moment its TalliedMonth row exists, every
-write to that month's records, shifts or attendance recomputes its commune-month inside the
-writer's transaction (`tallies_touch`, called by sessions.services and the admin). The running
-month is never tallied, so taps on today's shifts cost nothing here. Writers and the closing task
-serialize on one lock per month.
+Why it is exact, whatever writes the rows (docs/performance.md, "The rollup"):
+- A month is tallied once it has ended (`tallies_close_month`, by the beat task on the 1st, or
+  `manage.py tally_months`). The running month is never tallied: it is read from its rows.
+- Database triggers (migration reports.0005/0006) mark a commune-month stale (StaleMonth) for
+  every row written to it once the month has ended or is tallied, in the writer's transaction. No
+  Python writer takes part, so none can forget.
+- Readers use a commune-month's sums only when it is tallied and not marked; otherwise its rows.
+- A refresh first deletes the mark, then recomputes from the rows in a later snapshot. A writer
+  holding the mark (its trigger updated it) makes the delete wait until it commits, so the
+  recompute sees it; a writer that marks afterwards leaves a new mark. Either way no change is
+  lost: at worst a commune-month is read from its rows until the next refresh.
 """
 
 import datetime
@@ -17,57 +21,46 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from reports.models import MonthlyShiftTally, MonthlyTally, TalliedMonth
+from reports.models import MonthlyShiftTally, MonthlyTally, StaleMonth, TalliedMonth
 from reports.periods import Period
-from sessions.models import Attendance, HelpSession
-from sessions.selectors import live_records
+from sessions.models import Attendance, HelpRecord, HelpSession
 
 _LOCK_NAMESPACE = 7_400_000
 
 
-def month_of(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date().replace(day=1)
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return Period(month.year, month.month).next_first_day
-
-
 def _lock(month: datetime.date) -> None:
-    """Writers of one month and the task closing it take turns (PostgreSQL; SQLite writes one at
-    a time anyway)."""
+    """Those who rebuild one month's sums (a refresh, the close) take turns; writers of rows do not
+    take this lock (PostgreSQL; SQLite writes one at a time anyway)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             key = _LOCK_NAMESPACE + month.year * 100 + month.month
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _tally(month: datetime.date, **place) -> list[MonthlyTally]:
-    period = Period(month.year, month.month)
+def _tally(month: Period, **place) -> list[MonthlyTally]:
     rows = (
-        live_records()
-        .filter(helped_at__gte=period.start, helped_at__lt=period.end, **place)
+        HelpRecord.objects.counted()
+        .helped_between(month.start, month.end)
+        .filter(**place)
         .values("commune_id", "service_id", "outcome", "age_band")
         .annotate(citizens=Sum("citizen_count"))
         .order_by()
     )
-    return [MonthlyTally(month=month, **row) for row in rows]
+    return [MonthlyTally(month=month.first_day, **row) for row in rows]
 
 
-def _tally_shifts(month: datetime.date, **place) -> list[MonthlyShiftTally]:
-    """Counted as reports.selectors counts them: attendances marked present on shifts dated in the
-    month that were not cancelled, and shifts held."""
-    period = Period(month.year, month.month)
-    shifts = HelpSession.objects.filter(date__gte=period.first_day, date__lt=period.next_first_day, **place)
+def _tally_shifts(month: Period, **place) -> list[MonthlyShiftTally]:
     by_commune: dict[int, MonthlyShiftTally] = {}
 
     def tally(commune_id: int) -> MonthlyShiftTally:
-        return by_commune.setdefault(commune_id, MonthlyShiftTally(month=month, commune_id=commune_id))
+        return by_commune.setdefault(
+            commune_id, MonthlyShiftTally(month=month.first_day, commune_id=commune_id)
+        )
 
     for row in (
-        Attendance.objects.filter(
-            present=True, session__in=shifts.exclude(status=HelpSession.Status.CANCELLED)
-        )
+        Attendance.objects.counted()
+        .on_shifts_between(month.first_day, month.next_first_day)
+        .filter(**{f"session__{key}": value for key, value in place.items()})
         .values("session__commune_id")
         .annotate(turns=Count("id"), minutes=Sum("present_minutes"))
         .order_by()
@@ -75,7 +68,9 @@ def _tally_shifts(month: datetime.date, **place) -> list[MonthlyShiftTally]:
         counted = tally(row["session__commune_id"])
         counted.volunteer_turns, counted.volunteer_minutes = row["turns"], row["minutes"] or 0
     for row in (
-        shifts.filter(status=HelpSession.Status.HELD)
+        HelpSession.objects.dated_between(month.first_day, month.next_first_day)
+        .held()
+        .filter(**place)
         .values("commune_id")
         .annotate(held=Count("id"))
         .order_by()
@@ -84,45 +79,52 @@ def _tally_shifts(month: datetime.date, **place) -> list[MonthlyShiftTally]:
     return list(by_commune.values())
 
 
+def _rebuild(month: Period, **place) -> int:
+    """Replace the sums of `month` (for `place`, else every commune) by what its rows say now.
+    Inside a transaction that holds the month's lock."""
+    StaleMonth.objects.filter(month=month.first_day, **place).delete()  # first: see the docstring above
+    MonthlyTally.objects.filter(month=month.first_day, **place).delete()
+    rows = MonthlyTally.objects.bulk_create(_tally(month, **place), batch_size=5000)
+    MonthlyShiftTally.objects.filter(month=month.first_day, **place).delete()
+    MonthlyShiftTally.objects.bulk_create(_tally_shifts(month, **place), batch_size=5000)
+    return len(rows)
+
+
 @transaction.atomic
 def tallies_refresh(*, commune_id: int, month: datetime.date) -> None:
-    """Recompute one commune-month from its live records, shifts and attendance."""
-    _lock(month)
-    MonthlyTally.objects.filter(commune_id=commune_id, month=month).delete()
-    MonthlyTally.objects.bulk_create(_tally(month, commune_id=commune_id))
-    MonthlyShiftTally.objects.filter(commune_id=commune_id, month=month).delete()
-    MonthlyShiftTally.objects.bulk_create(_tally_shifts(month, commune_id=commune_id))
-
-
-def tallies_touch(*, commune_id: int, day: datetime.date | datetime.datetime) -> None:
-    """Called inside every write that changes what a month counts (records, shifts, attendance),
-    with the day (a shift's date) or moment (a record's helped_at) it counts in: keep a tallied
-    month exact."""
-    month = month_of(day) if isinstance(day, datetime.datetime) else day.replace(day=1)
-    if month >= timezone.localdate().replace(day=1):
-        return  # the running month is read from the records themselves
-    # Asked under the month's lock: a month being closed right now is either closed before this
-    # answer (so this write refreshes it) or closes after this transaction commits (and sees it).
+    """Bring one marked commune-month up to date (or just drop the mark of a month not tallied:
+    closing it will read every row anyway)."""
     _lock(month)
     if TalliedMonth.objects.filter(month=month).exists():
+        _rebuild(Period.containing(month), commune_id=commune_id)
+    else:
+        StaleMonth.objects.filter(commune_id=commune_id, month=month).delete()
+
+
+def tallies_refresh_stale() -> int:
+    """Refresh every marked commune-month, oldest month first; returns how many."""
+    marked = list(StaleMonth.objects.order_by("month", "commune_id").values_list("commune_id", "month"))
+    for commune_id, month in marked:
         tallies_refresh(commune_id=commune_id, month=month)
+    return len(marked)
 
 
 def tallies_close_month(month: datetime.date) -> int:
     """Tally one finished month for every commune; returns the number of rollup rows."""
     if month >= timezone.localdate().replace(day=1):
         raise ValueError(f"{month:%m/%Y} has not finished yet")
-    # Committed first, so that from now on writers to this month refresh what they touch.
-    TalliedMonth.objects.update_or_create(month=month, defaults={"complete": False})
     with transaction.atomic():
         _lock(month)
-        MonthlyTally.objects.filter(month=month).delete()
-        rows = MonthlyTally.objects.bulk_create(_tally(month), batch_size=5000)
-        MonthlyShiftTally.objects.filter(month=month).delete()
-        MonthlyShiftTally.objects.bulk_create(_tally_shifts(month), batch_size=5000)
+        TalliedMonth.objects.update_or_create(month=month, defaults={"complete": False})
+        rows = _rebuild(Period.containing(month))
         TalliedMonth.objects.filter(month=month).update(complete=True)
-    return len(rows)
+    return rows
 
 
 def tallied_months(months: list[datetime.date]) -> set[datetime.date]:
     return set(TalliedMonth.objects.filter(month__in=months, complete=True).values_list("month", flat=True))
+
+
+def stale_months(months, **place) -> set[tuple[int, datetime.date]]:
+    """The (commune id, month) of `place` among `months` whose sums may be behind their rows."""
+    return set(StaleMonth.objects.filter(month__in=months, **place).values_list("commune_id", "month"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path(province + "records/export/", views.province_records_export, name="province_records_export"),
     path("exports/<uuid:export_id>/", views.export_status, name="export_status"),
     path("exports/<uuid:export_id>/download/", views.export_download, name="export_download"),
+    path("exports/<uuid:export_id>/again/", views.export_again, name="export_again"),
     path("my/record/", views.my_record, name="my_record"),
     path("certificates/", views.certificate_lookup, name="certificate_lookup"),
     path("certificates/<str:certificate_code>/", views.certificate, name="certificate"),

@@ -1,6 +1,9 @@
 """Dashboards, the province overview, the records behind each figure, exports, my record and
 certificates of volunteer hours."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
@@ -8,28 +11,20 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from reports import services
+from access.decorators import mark_public, require, to_own_province
+from access.scope import scope_for
+from reports import services, tasks
 from reports.charts import bar_chart
 from reports.forms import CertificateForm, RecordFilterForm
+from reports.headlines import HEADLINE_KEYS, HEADLINES
 from reports.models import Certificate, Export
 from reports.periods import Period
-from reports.selectors import HEADLINE_KEYS, dashboard, province_overview, records_in, volunteer_record
-from volunteers.access import mark_public, require, scope_for
+from reports.selectors import dashboard, province_overview, records_in, volunteer_record
 
 SORTABLE = ["name", *HEADLINE_KEYS]
-OVERVIEW_COLUMNS = [
-    ("sessions_held", _lazy("Shifts held")),
-    ("volunteer_turns", _lazy("Volunteer-turns")),
-    ("volunteer_hours", _lazy("Volunteer hours")),
-    ("citizen_turns", _lazy("Citizen-turns")),
-    ("vneid_activations", _lazy("VNeID level-2 activations")),
-    ("online_filings", _lazy("Online filings")),
-    ("done_share", _lazy("Help completed")),
-    ("senior_share", _lazy("Aged 60 and over (of ages recorded)")),
-]
+OVERVIEW_COLUMNS = [(figure.key, figure.label) for figure in HEADLINES]
 
 
 def _period(request) -> Period:
@@ -72,14 +67,18 @@ def record_list(request, commune):
         "page": page,
         "total": total,
         "filters": filters,
-        "query": request.GET.urlencode(),
         "tab": "dashboard",
     }
     return render(request, "reports/record_list.html", context)
 
 
 def _export(request, kind, params):
-    export = services.export_request(user=request.user, kind=kind, params=params)
+    try:
+        export = tasks.export_start(user=request.user, kind=kind, params=params)
+    except tasks.QueueUnavailable:
+        response = render(request, "reports/export_unavailable.html", status=503)
+        response["Retry-After"] = "60"
+        return response
     return redirect("reports:export_status", export_id=export.pk)
 
 
@@ -154,17 +153,25 @@ def province_records_export(request, province):
 
 @require("signed_in")
 def my_province_overview(request):
-    provinces = sorted(scope_for(request.user).officer_of)
-    if not provinces:
-        messages.info(request, _("The province overview is for province officers."))
-        return redirect("home")
-    return redirect("reports:province_overview", province_code=provinces[0])
+    return to_own_province(
+        request, "reports:province_overview", _("The province overview is for province officers.")
+    )
 
 
 @require("export.own")
 def export_status(request, export):
     template = "reports/_export_status.html" if request.htmx else "reports/export_status.html"
-    return render(request, template, {"export": export})
+    # The page waits while the export shows signs of life; then it says so and offers to try again.
+    quiet_for = datetime.timedelta(seconds=settings.EXPORT_POLL_QUIET)
+    context = {"export": export, "stopped": export.seems_stopped(quiet_for=quiet_for)}
+    return render(request, template, context)
+
+
+@require_POST
+@require("export.own")
+def export_again(request, export):
+    """Try again: a new export of the same kind and place, if the user may still read it."""
+    return _export(request, export.kind, export.params)
 
 
 @require("export.own")
@@ -172,7 +179,12 @@ def export_download(request, export):
     if export.status != Export.Status.DONE or not export.file:
         messages.info(request, _("The file is not ready yet."))
         return redirect("reports:export_status", export_id=export.pk)
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
+    try:
+        file = export.file.open("rb")
+    except FileNotFoundError:
+        # Made once, gone since (a cleanup, a server restored without its media folder).
+        return render(request, "reports/export_gone.html", {"export": export}, status=410)
+    return FileResponse(file, as_attachment=True, filename=export.filename)
 
 
 # A volunteer's own record and certificates -----------------------------------------------------------

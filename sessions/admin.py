@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.db import transaction
 
-from reports.tallies import tallies_touch
 from sessions.models import (
     Attendance,
     Campaign,
@@ -13,33 +11,6 @@ from sessions.models import (
     Service,
     ServiceCategory,
 )
-
-
-class KeepsRollupExact:
-    """Edits made in the admin change finished months too: refresh the months an object counted in
-    before and after the edit (reports.tallies), in the same transaction as the edit."""
-
-    def counted_in(self, obj) -> tuple[int, object]:
-        raise NotImplementedError
-
-    def _refresh(self, counted: set) -> None:
-        for commune_id, day in sorted(counted, key=lambda place: place[1]):  # locks in one order
-            tallies_touch(commune_id=commune_id, day=day)
-
-    @transaction.atomic
-    def save_model(self, request, obj, form, change):
-        before = self.model.objects.select_for_update().filter(pk=obj.pk).first() if change else None
-        super().save_model(request, obj, form, change)
-        self._refresh({self.counted_in(obj), *([self.counted_in(before)] if before else [])})
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
-
-    @transaction.atomic  # the admin's "delete selected" action has no transaction of its own
-    def delete_queryset(self, request, queryset):
-        counted = {self.counted_in(obj) for obj in queryset}
-        super().delete_queryset(request, queryset)
-        self._refresh(counted)
 
 
 class ServiceInline(admin.TabularInline):
@@ -80,7 +51,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpSession)
-class HelpSessionAdmin(KeepsRollupExact, admin.ModelAdmin):
+class HelpSessionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "commune", "team", "status", "closed_at"]
     list_filter = ["status", "place_kind"]
     date_hierarchy = "date"
@@ -88,17 +59,11 @@ class HelpSessionAdmin(KeepsRollupExact, admin.ModelAdmin):
     # Status changes go through the app (cancelling checks that nothing was recorded).
     readonly_fields = ["status", "closed_at", "closed_by"]
 
-    def counted_in(self, obj):
-        return obj.commune_id, obj.date
-
 
 @admin.register(Attendance)
-class AttendanceAdmin(KeepsRollupExact, admin.ModelAdmin):
+class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["volunteer", "session", "present", "present_minutes"]
     raw_id_fields = ["session", "volunteer"]
-
-    def counted_in(self, obj):
-        return obj.session.commune_id, obj.session.date
 
 
 class RecordChangeInline(admin.TabularInline):
@@ -109,14 +74,11 @@ class RecordChangeInline(admin.TabularInline):
 
 
 @admin.register(HelpRecord)
-class HelpRecordAdmin(KeepsRollupExact, admin.ModelAdmin):
+class HelpRecordAdmin(admin.ModelAdmin):
     list_display = ["service", "citizen_count", "outcome", "session", "recorded_by", "deleted_at"]
     list_filter = ["outcome", "is_tally"]
     raw_id_fields = ["session", "service", "volunteer", "hamlet", "recorded_by", "updated_by", "deleted_by"]
     inlines = [RecordChangeInline]
-
-    def counted_in(self, obj):
-        return obj.commune_id, obj.helped_at
 
 
 @admin.register(CitizenContact)

@@ -5,14 +5,14 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import formset_factory, inlineformset_factory
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
 from sessions.selectors import campaigns_for_commune, service_by_code, services_for_recording
 from sessions.services import Slot
-from volunteers.models import Hamlet, Team
+from volunteers.models import Hamlet, Team, Volunteer
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
@@ -228,12 +228,40 @@ class QuickRecordForm(forms.Form):
 
 
 class TallyForm(QuickRecordForm):
-    service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
+    """N citizens for one service, with how it went, how help was given and where."""
 
-    def __init__(self, *args, **kwargs):
+    service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=HelpRecord.Outcome.choices,
+        initial=HelpRecord.Outcome.DONE,
+        required=False,
+    )
+    form_of_help = forms.ChoiceField(
+        label=_("form of help"),
+        choices=HelpRecord.FormOfHelp.choices,
+        initial=HelpRecord.FormOfHelp.ONE_TO_ONE,
+        required=False,
+    )
+    hamlet = forms.ModelChoiceField(queryset=Hamlet.objects.none(), required=False, label=_("hamlet"))
+
+    def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services_for_recording()
         self.fields["service"].to_field_name = "code"
+        if session is not None:
+            self.fields["hamlet"].queryset = Hamlet.objects.filter(
+                commune_id=session.commune_id, is_active=True
+            )
+            self.fields["hamlet"].initial = session.hamlet_id
+
+    def details(self) -> dict:
+        """What record_create takes besides the service and the count; empty means its default."""
+        data = self.cleaned_data
+        details = {name: data[name] for name in ("outcome", "form_of_help") if data.get(name)}
+        if data.get("hamlet") is not None:
+            details["hamlet"] = data["hamlet"]
+        return details
 
 
 class RecordDetailForm(forms.ModelForm):
@@ -241,18 +269,7 @@ class RecordDetailForm(forms.ModelForm):
 
     class Meta:
         model = HelpRecord
-        fields = [
-            "service",
-            "citizen_count",
-            "outcome",
-            "form_of_help",
-            "procedure",
-            "gender",
-            "age_band",
-            "has_disability",
-            "hamlet",
-            "note",
-        ]
+        fields = HelpRecord.DETAILS
         widgets = {
             "outcome": forms.RadioSelect,
             "gender": forms.RadioSelect,
@@ -355,3 +372,58 @@ class TargetForm(forms.ModelForm):
 TargetFormSet = inlineformset_factory(
     Campaign, CampaignTarget, form=TargetForm, extra=2, can_delete=True, max_num=20, validate_max=True
 )
+
+
+# Attendance ---------------------------------------------------------------------------------------
+
+
+class ClockField(forms.CharField):
+    """A time of day typed as 07:30 (or 07:30:00); empty means the shift's own start or end."""
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        for pattern in ("%H:%M", "%H:%M:%S"):
+            try:
+                return datetime.datetime.strptime(text, pattern).time()
+            except ValueError:
+                continue
+        raise ValidationError(_("“%(value)s” is not a time like 07:30."), params={"value": text})
+
+
+class AttendanceRowForm(forms.Form):
+    """One volunteer's line on the attendance sheet. A line left without an answer to "present?"
+    changes nothing."""
+
+    volunteer = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"invalid": _("Choose a volunteer of this commune.")},
+    )
+    present = forms.TypedChoiceField(
+        choices=[("yes", _("present")), ("no", _("absent"))],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    arrived_at = ClockField(required=False)
+    left_at = ClockField(required=False)
+
+
+AttendanceFormSet = formset_factory(AttendanceRowForm, extra=0, max_num=1000, validate_max=True)
+
+
+class AddVolunteerForm(forms.Form):
+    """A volunteer of the commune who came without signing up, marked present."""
+
+    add_volunteer = forms.ModelChoiceField(
+        queryset=Volunteer.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a volunteer of this commune.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add_volunteer"].queryset = candidates

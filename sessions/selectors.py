@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from sessions.models import Attendance, Campaign, CampaignTarget, HelpRecord, HelpSession, Service
+from sessions.models import (
+    Attendance,
+    Campaign,
+    CampaignTarget,
+    HelpRecord,
+    HelpSession,
+    ReviewEntry,
+    Service,
+)
 from volunteers.models import Commune, Volunteer
-
-
-def live_records() -> QuerySet[HelpRecord]:
-    """Records that count: those not deleted. (A shift with live records cannot be cancelled and a
-    cancelled shift takes no records, see sessions.services, so no join to the shift is needed.)"""
-    return HelpRecord.objects.filter(deleted_at__isnull=True)
 
 
 def session_list(
@@ -27,18 +29,16 @@ def session_list(
     place_kind: str = "",
     status: str = "",
 ) -> QuerySet[HelpSession]:
-    if first_day:
-        sessions = sessions.filter(date__gte=first_day)
-    if last_day:
-        sessions = sessions.filter(date__lte=last_day)
-    if team_id:
-        sessions = sessions.filter(team_id=team_id)
-    if campaign_id:
-        sessions = sessions.filter(campaign_id=campaign_id)
-    if place_kind:
-        sessions = sessions.filter(place_kind=place_kind)
-    if status:
-        sessions = sessions.filter(status=status)
+    chosen = {
+        "date__gte": first_day,
+        "date__lte": last_day,
+        "team_id": team_id,
+        "campaign_id": campaign_id,
+        "place_kind": place_kind,
+        "status": status,
+    }
+    # A filter left empty does not narrow the list.
+    sessions = sessions.filter(**{lookup: value for lookup, value in chosen.items() if value})
     return sessions.select_related("team", "campaign", "hamlet").annotate(
         signed_up=Count("attendances", filter=Q(attendances__withdrawn_at__isnull=True), distinct=True),
         present=Count("attendances", filter=Q(attendances__present=True), distinct=True),
@@ -65,7 +65,7 @@ def session_figures(session: HelpSession) -> SessionFigures:
         present=Count("id", filter=Q(present=True)),
         minutes=Sum("present_minutes"),
     )
-    records = live_records().filter(session=session)
+    records = HelpRecord.objects.counted().filter(session=session)
     rows = records.values("service").annotate(citizens=Sum("citizen_count")).order_by("-citizens")
     services = Service.objects.in_bulk([row["service"] for row in rows])
     by_service = [(services[row["service"]], row["citizens"]) for row in rows]
@@ -81,16 +81,28 @@ def session_figures(session: HelpSession) -> SessionFigures:
 
 def user_entries(*, session: HelpSession, user, limit: int = 10) -> QuerySet[HelpRecord]:
     return (
-        HelpRecord.objects.filter(session=session, recorded_by=user, deleted_at__isnull=True)
+        HelpRecord.objects.counted()
+        .filter(session=session, recorded_by=user)
         .select_related("service")
         .order_by("-created_at", "-id")[:limit]
     )
 
 
+def review_entries(*, session: HelpSession) -> QuerySet[ReviewEntry]:
+    """Entries synced from phones that wait for the secretary on this shift, and those decided."""
+    return session.review_entries.select_related("service", "recorded_by", "reviewed_by").order_by(
+        "status", "arrived_at", "id"
+    )
+
+
 def recording_totals(*, session: HelpSession, user) -> dict:
     """The two totals on the recording page, in one query: this user's and the whole shift's."""
-    totals = HelpRecord.objects.filter(session=session, deleted_at__isnull=True).aggregate(
-        session_total=Sum("citizen_count"), my_total=Sum("citizen_count", filter=Q(recorded_by=user))
+    totals = (
+        HelpRecord.objects.counted()
+        .filter(session=session)
+        .aggregate(
+            session_total=Sum("citizen_count"), my_total=Sum("citizen_count", filter=Q(recorded_by=user))
+        )
     )
     return {"session_total": totals["session_total"] or 0, "my_total": totals["my_total"] or 0}
 
@@ -169,16 +181,14 @@ def campaign_progress(campaign: Campaign, commune: Commune | None = None) -> lis
     progress = []
     for target in campaign.targets.select_related("service"):
         if target.metric == CampaignTarget.Metric.CITIZEN_TURNS:
-            records = live_records().filter(place, dates)
+            records = HelpRecord.objects.counted().filter(place, dates)
             if target.service_id:
                 records = records.filter(service=target.service)
             if target.done_only:
                 records = records.filter(outcome=HelpRecord.Outcome.DONE)
             reached = records.aggregate(total=Sum("citizen_count"))["total"] or 0
         else:
-            attendances = Attendance.objects.filter(place, dates, present=True).exclude(
-                session__status=HelpSession.Status.CANCELLED
-            )
+            attendances = Attendance.objects.counted().filter(place, dates)
             if target.metric == CampaignTarget.Metric.VOLUNTEER_TURNS:
                 reached = attendances.count()
             else:
@@ -213,13 +223,30 @@ def my_shifts(volunteer: Volunteer) -> dict:
 
 def volunteer_totals(volunteer: Volunteer) -> dict:
     attendance = (
-        Attendance.objects.filter(volunteer=volunteer, present=True)
-        .exclude(session__status=HelpSession.Status.CANCELLED)
+        Attendance.objects.counted()
+        .filter(volunteer=volunteer)
         .aggregate(turns=Count("id"), minutes=Sum("present_minutes"))
     )
-    citizens = live_records().filter(volunteer=volunteer).aggregate(total=Sum("citizen_count"))["total"] or 0
+    citizens = (
+        HelpRecord.objects.counted()
+        .filter(volunteer=volunteer)
+        .aggregate(total=Sum("citizen_count"))["total"]
+        or 0
+    )
     return {
         "volunteer_turns": attendance["turns"] or 0,
         "volunteer_hours": round((attendance["minutes"] or 0) / 60, 1),
         "citizen_turns": citizens,
     }
+
+
+def shifts_to_keep_offline(volunteer: Volunteer) -> QuerySet[HelpSession]:
+    """The volunteer's shifts of today and tomorrow that still take entries: their recording pages
+    are kept on the phone for a day without signal."""
+    today = timezone.localdate()
+    return HelpSession.objects.filter(
+        attendances__volunteer=volunteer,
+        attendances__withdrawn_at__isnull=True,
+        date__range=(today, today + datetime.timedelta(days=1)),
+        closed_at__isnull=True,
+    ).exclude(status=HelpSession.Status.CANCELLED)

@@ -1,10 +1,12 @@
 """Start a real Celery worker process on the test's Redis and database, for tests that need one."""
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.db import connection
@@ -23,13 +25,18 @@ def _database_url() -> str:
 
 
 @contextmanager
-def celery_worker():
+def celery_worker(*, pool: str = "solo", environment: dict[str, str] | None = None):
+    """A worker with the given pool ("prefork" starts one child process, as production does, and
+    enforces time limits); `environment` adds to the settings' environment."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
         "DATABASE_URL": _database_url(),
+        **(environment or {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # A file, not a pipe nobody reads: a worker logging much would otherwise block on a full pipe.
+    log = tempfile.NamedTemporaryFile(prefix="xks-worker-", suffix=".log", delete=False)  # noqa: SIM115
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -38,7 +45,8 @@ def celery_worker():
             "-A",
             "config",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            "--concurrency=1",
             "--loglevel=warning",
             "--without-gossip",
             "--without-mingle",
@@ -46,18 +54,29 @@ def celery_worker():
         ],
         cwd=PROJECT,
         env=env,
-        stdout=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so that kill_worker reaches its children
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
+    log.close()
+    worker.log_path = log.name
     try:
         yield worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                kill_worker(worker)
+
+
+def kill_worker(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker and its pool children at once, as the OOM killer or a stop that timed
+    out does: nothing gets to acknowledge, reject or clean up."""
+    with suppress(ProcessLookupError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
 
 
 def wait_for(predicate, *, timeout: float = 120, every: float = 0.5):

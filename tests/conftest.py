@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import uuid
 
 import pytest
 from django.conf import settings
@@ -30,13 +31,23 @@ def make_user(db, password):
 def fresh_caches():
     """Rows are rolled back and ids reused between tests: what an earlier test cached (access
     scopes, the service catalogue) must not be found by a later one."""
+    from access.scope import forget_scopes
     from sessions.selectors import forget_service_catalogue
-    from volunteers.access import forget_scopes
 
     forget_scopes()
     forget_service_catalogue()
     yield
     forget_service_catalogue()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English leaves English active in the thread; a later test that runs code
+    outside a request (a task, as a worker does with no language chosen) must find the default."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
 
 
 def _require(reason: str, required: bool):
@@ -159,11 +170,21 @@ def world(db, taxonomy):
         volunteers_needed=4,
     )
     session_services.signup(session=session, volunteer=member)
-    record, _created = session_services.record_create(
+    record = session_services.record_create(
         session=session,
         recorded_by=users["volunteer"],
         service=Service.objects.get(code="vneid_level2"),
         volunteer=member,
+    ).record
+    from sessions.models import ReviewEntry
+
+    review_entry = ReviewEntry.objects.create(
+        client_id=uuid.uuid4(),
+        session=session,
+        service=Service.objects.get(code="vneid_install"),
+        recorded_by=users["volunteer"],
+        volunteer=member,
+        reason="kept for the access walk",
     )
     from reports.models import Certificate, Export
 
@@ -172,9 +193,9 @@ def world(db, taxonomy):
         kind=Export.Kind.COMMUNE_REPORT,
         params={"commune": commune.code, "period": "2025-08"},
     )
-    from reports.services import export_run
+    from reports.tasks import run_export
 
-    export_run(export.pk)
+    run_export(export.pk)
     certificate = Certificate.objects.create(
         volunteer=member,
         first_day=today,
@@ -199,6 +220,7 @@ def world(db, taxonomy):
         "users": users,
         "session": session,
         "record": record,
+        "review_entry": review_entry,
         "campaign": campaign,
         # Values for every URL keyword argument, so the access walk can build each URL.
         "url_kwargs": {
@@ -210,6 +232,7 @@ def world(db, taxonomy):
             "file_format": "xlsx",
             "session_id": session.pk,
             "record_id": record.pk,
+            "entry_id": review_entry.pk,
             "campaign_id": campaign.pk,
             "province_campaign_id": province_campaign.pk,
             "province_code": province.code,

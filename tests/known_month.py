@@ -29,14 +29,14 @@ def shift(commune, day, start, end, **extra):
 
 
 def entry(session, user, code, helped_at, count=1, **details):
-    record, _ = services.record_create(
+    record = services.record_create(
         session=session,
         recorded_by=user,
         service=Service.objects.get(code=code),
         citizen_count=count,
         is_tally=count > 1,
         **details,
-    )
+    ).record
     HelpRecord.objects.filter(pk=record.pk).update(helped_at=helped_at)
     record.refresh_from_db()
     return record

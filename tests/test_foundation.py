@@ -93,6 +93,24 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
 
 
 @pytest.mark.django_db
+def test_healthz_tells_only_the_machine_itself_what_is_down(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from config.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        public = client.get("/healthz", REMOTE_ADDR="203.0.113.7")
+        proxied = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        local = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert (public.status_code, public.json()) == (503, {"status": "unavailable"})
+    assert proxied.json() == {"status": "unavailable"}
+    assert local.json()["status"] == "unavailable" and local.json()["broker"].startswith("error")
+
+
+@pytest.mark.django_db
 def test_sign_in_page_is_vietnamese_by_default(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Places, teams and volunteers")
-
-    def ready(self):
-        from volunteers import signals  # noqa: F401  (connects the receivers)

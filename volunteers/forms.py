@@ -93,22 +93,21 @@ class MembershipForm(forms.Form):
         self.fields["volunteer"].queryset = Volunteer.objects.filter(commune=team.commune, is_active=True)
 
 
+def _narrow_to(model, label, empty_label) -> forms.ModelChoiceField:
+    """A roster filter's drop-down of the commune's teams or hamlets (set by the form); empty: all."""
+    return forms.ModelChoiceField(
+        queryset=model.objects.none(),
+        required=False,
+        label=label,
+        empty_label=empty_label,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
 class RosterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.none(),
-        required=False,
-        label=_("Team"),
-        empty_label=_("All teams"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    hamlet = forms.ModelChoiceField(
-        queryset=Hamlet.objects.none(),
-        required=False,
-        label=_("Hamlet"),
-        empty_label=_("All hamlets"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    team = _narrow_to(Team, _("Team"), _("All teams"))
+    hamlet = _narrow_to(Hamlet, _("Hamlet"), _("All hamlets"))
     status = forms.ChoiceField(
         choices=[("active", _("Active")), ("retired", _("Retired")), ("all", _("All"))],
         required=False,

@@ -222,7 +222,7 @@ class TeamMembership(models.Model):
 
 
 class RoleAssignment(models.Model):
-    """A role over a place. Volunteers and team leaders need none: see volunteers.access."""
+    """A role over a place. Volunteers and team leaders need none: see access/rules.py."""
 
     class Role(models.TextChoices):
         SECRETARY = "secretary", _("union secretary")

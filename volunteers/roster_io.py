@@ -202,6 +202,23 @@ def _parse_date(value) -> datetime.date | None:
     raise ValueError
 
 
+def _chosen(row: RosterRow, column: str, choices, message: str) -> str:
+    """The word the row wrote in `column`, without diacritics; one not among `choices` is an error."""
+    word = strip_diacritics(str(row.values.get(column, "")))
+    if word and word not in choices:
+        row.errors.append(message % {"value": row.values[column]})
+    return word
+
+
+def _named(row: RosterRow, column: str, known: dict, message: str):
+    """The hamlet or team the row names in `column` (None if it names none); an unknown name is an error."""
+    name = str(row.values.get(column, "")).strip()
+    found = known.get(name) if name else None
+    if name and found is None:
+        row.errors.append(message % {"value": name})
+    return found
+
+
 def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> None:
     values = row.values
     cleaned = row.cleaned
@@ -210,11 +227,7 @@ def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> 
         row.errors.append(_("“Họ và tên” must hold the full name (family and given name)."))
     cleaned["full_name"] = name
 
-    gender = strip_diacritics(str(values.get("gender", "")))
-    if gender and gender not in _GENDERS:
-        row.errors.append(
-            _("“Giới tính” must be Nam, Nữ or Khác, not “%(value)s”.") % {"value": values["gender"]}
-        )
+    gender = _chosen(row, "gender", _GENDERS, _("“Giới tính” must be Nam, Nữ or Khác, not “%(value)s”."))
     cleaned["gender"] = _GENDERS.get(gender, "")
 
     try:
@@ -244,34 +257,27 @@ def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> 
             row.errors.append(_("“Email” “%(value)s” is not an e-mail address.") % {"value": email})
     cleaned["email"] = email
 
-    hamlet_name = str(values.get("hamlet", "")).strip()
-    cleaned["hamlet"] = hamlets.get(hamlet_name) if hamlet_name else None
-    if hamlet_name and cleaned["hamlet"] is None:
-        row.errors.append(
-            _("The hamlet “%(value)s” is not on this commune's list; add it on the Hamlets page first.")
-            % {"value": hamlet_name}
-        )
+    cleaned["hamlet"] = _named(
+        row,
+        "hamlet",
+        hamlets,
+        _("The hamlet “%(value)s” is not on this commune's list; add it on the Hamlets page first."),
+    )
 
-    member = strip_diacritics(str(values.get("is_union_member", "")))
-    if member and member not in _YES | _NO:
-        row.errors.append(
-            _("“Đoàn viên” must be Có or Không, not “%(value)s”.") % {"value": values["is_union_member"]}
-        )
+    member = _chosen(
+        row, "is_union_member", _YES | _NO, _("“Đoàn viên” must be Có or Không, not “%(value)s”.")
+    )
     cleaned["is_union_member"] = member not in _NO
 
-    team_name = str(values.get("team", "")).strip()
-    cleaned["team"] = teams.get(team_name) if team_name else None
-    if team_name and cleaned["team"] is None:
-        row.errors.append(
-            _("The team “%(value)s” is not an active team of this commune; add it on the Teams page first.")
-            % {"value": team_name}
-        )
-    position = strip_diacritics(str(values.get("position", "")))
-    if position and position not in _POSITIONS:
-        row.errors.append(
-            _("“Vị trí” must be Đội trưởng, Đội phó or Thành viên, not “%(value)s”.")
-            % {"value": values["position"]}
-        )
+    cleaned["team"] = _named(
+        row,
+        "team",
+        teams,
+        _("The team “%(value)s” is not an active team of this commune; add it on the Teams page first."),
+    )
+    position = _chosen(
+        row, "position", _POSITIONS, _("“Vị trí” must be Đội trưởng, Đội phó or Thành viên, not “%(value)s”.")
+    )
     cleaned["position"] = _POSITIONS.get(position, TeamMembership.Position.MEMBER)
 
 

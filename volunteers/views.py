@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.decorators import require
+from access.rules import allows, communes_for
 from volunteers import services
-from volunteers.access import commune_allows, communes_for, require, team_allows
 from volunteers.forms import (
     HamletForm,
     MembershipForm,
@@ -42,9 +43,33 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 def _commune_context(request, commune, **extra):
     return {
         "commune": commune,
-        "can_manage": commune_allows(request.user, commune, "commune.manage"),
+        "can_manage": allows(request.user, commune, "commune.manage"),
         **extra,
     }
+
+
+def _form_page(request, form, template, context, *, saved_message, next_url):
+    """A page with one form: once it is valid, save it, say `saved_message(saved)` and go on to
+    `next_url(saved)`."""
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, saved_message(saved))
+        return redirect(next_url(saved))
+    return render(request, template, {**context, "form": form})
+
+
+def _volunteer_url(volunteer) -> str:
+    return reverse(
+        "volunteers:volunteer_detail", kwargs={"code": volunteer.commune_id, "volunteer_id": volunteer.pk}
+    )
+
+
+def _team_url(team) -> str:
+    return reverse("volunteers:team_detail", kwargs={"code": team.commune_id, "team_id": team.pk})
+
+
+def _hamlets_url(hamlet) -> str:
+    return reverse("volunteers:hamlet_list", kwargs={"code": hamlet.commune_id})
 
 
 def _commune_home(user, commune) -> str:
@@ -140,12 +165,16 @@ def roster_upload(request, commune):
 
 @require("commune.manage")
 def volunteer_create(request, commune):
-    form = VolunteerForm(request.POST or None, commune=commune)
-    if request.method == "POST" and form.is_valid():
-        volunteer = form.save()
-        messages.success(request, _("%(name)s was added to the roster.") % {"name": volunteer.full_name})
-        return redirect("volunteers:volunteer_detail", code=commune.code, volunteer_id=volunteer.pk)
-    return render(request, "volunteers/volunteer_form.html", _commune_context(request, commune, form=form))
+    return _form_page(
+        request,
+        VolunteerForm(request.POST or None, commune=commune),
+        "volunteers/volunteer_form.html",
+        _commune_context(request, commune),
+        saved_message=lambda volunteer: (
+            _("%(name)s was added to the roster.") % {"name": volunteer.full_name}
+        ),
+        next_url=_volunteer_url,
+    )
 
 
 @require("commune.read_roster")
@@ -168,15 +197,13 @@ def volunteer_detail(request, commune, volunteer_id):
 @require("commune.manage")
 def volunteer_edit(request, commune, volunteer_id):
     volunteer = get_object_or_404(Volunteer, pk=volunteer_id, commune=commune)
-    form = VolunteerForm(request.POST or None, instance=volunteer, commune=commune)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes to %(name)s were saved.") % {"name": volunteer.full_name})
-        return redirect("volunteers:volunteer_detail", code=commune.code, volunteer_id=volunteer.pk)
-    return render(
+    return _form_page(
         request,
+        VolunteerForm(request.POST or None, instance=volunteer, commune=commune),
         "volunteers/volunteer_form.html",
-        _commune_context(request, commune, form=form, volunteer=volunteer),
+        _commune_context(request, commune, volunteer=volunteer),
+        saved_message=lambda saved: _("Changes to %(name)s were saved.") % {"name": saved.full_name},
+        next_url=_volunteer_url,
     )
 
 
@@ -232,17 +259,17 @@ def team_list(request, commune):
 
 @require("commune.manage")
 def team_create(request, commune):
-    form = TeamForm(request.POST or None, commune=commune)
-    if request.method == "POST" and form.is_valid():
-        team = form.save()
-        messages.success(request, _("The team %(name)s was created.") % {"name": team.name})
-        return redirect("volunteers:team_detail", code=commune.code, team_id=team.pk)
-    return render(
-        request, "volunteers/team_form.html", _commune_context(request, commune, form=form, tab="teams")
+    return _form_page(
+        request,
+        TeamForm(request.POST or None, commune=commune),
+        "volunteers/team_form.html",
+        _commune_context(request, commune, tab="teams"),
+        saved_message=lambda team: _("The team %(name)s was created.") % {"name": team.name},
+        next_url=_team_url,
     )
 
 
-@require("team.view")
+@require("team.view", also=["team.manage"])
 def team_detail(request, team):
     context = _commune_context(
         request,
@@ -250,7 +277,7 @@ def team_detail(request, team):
         team=team,
         members=team_members(team=team),
         past_members=team.memberships.filter(left_on__isnull=False).select_related("volunteer"),
-        can_manage_team=team_allows(request.user, team, "team.manage"),
+        can_manage_team=team.allowed["team.manage"],
         membership_form=MembershipForm(team=team),
         tab="teams",
     )
@@ -259,13 +286,14 @@ def team_detail(request, team):
 
 @require("team.manage")
 def team_edit(request, team):
-    form = TeamForm(request.POST or None, instance=team, commune=team.commune)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes to the team were saved."))
-        return redirect("volunteers:team_detail", code=team.commune_id, team_id=team.pk)
-    context = _commune_context(request, team.commune, form=form, team=team, tab="teams")
-    return render(request, "volunteers/team_form.html", context)
+    return _form_page(
+        request,
+        TeamForm(request.POST or None, instance=team, commune=team.commune),
+        "volunteers/team_form.html",
+        _commune_context(request, team.commune, team=team, tab="teams"),
+        saved_message=lambda saved: _("Changes to the team were saved."),
+        next_url=_team_url,
+    )
 
 
 @require_POST
@@ -327,26 +355,27 @@ def hamlet_list(request, commune):
 
 @require("commune.manage")
 def hamlet_create(request, commune):
-    form = HamletForm(request.POST or None, commune=commune)
-    if request.method == "POST" and form.is_valid():
-        hamlet = form.save()
-        messages.success(request, _("%(name)s was added.") % {"name": hamlet.name})
-        return redirect("volunteers:hamlet_list", code=commune.code)
-    return render(
-        request, "volunteers/hamlet_form.html", _commune_context(request, commune, form=form, tab="hamlets")
+    return _form_page(
+        request,
+        HamletForm(request.POST or None, commune=commune),
+        "volunteers/hamlet_form.html",
+        _commune_context(request, commune, tab="hamlets"),
+        saved_message=lambda hamlet: _("%(name)s was added.") % {"name": hamlet.name},
+        next_url=_hamlets_url,
     )
 
 
 @require("commune.manage")
 def hamlet_edit(request, commune, hamlet_id):
     hamlet = get_object_or_404(Hamlet, pk=hamlet_id, commune=commune)
-    form = HamletForm(request.POST or None, instance=hamlet, commune=commune)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes to %(name)s were saved.") % {"name": hamlet.name})
-        return redirect("volunteers:hamlet_list", code=commune.code)
-    context = _commune_context(request, commune, form=form, hamlet=hamlet, tab="hamlets")
-    return render(request, "volunteers/hamlet_form.html", context)
+    return _form_page(
+        request,
+        HamletForm(request.POST or None, instance=hamlet, commune=commune),
+        "volunteers/hamlet_form.html",
+        _commune_context(request, commune, hamlet=hamlet, tab="hamlets"),
+        saved_message=lambda saved: _("Changes to %(name)s were saved.") % {"name": saved.name},
+        next_url=_hamlets_url,
+    )
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Seed the service categories and services of DESIGN.md."""
+"""Seed the service categories and services of docs/product.md."""
 
 from django.db import migrations
 

@@ -39,7 +39,9 @@ def test_volunteer_records_on_a_phone_and_the_secretary_closes_the_shift(
         volunteer.wait_for_function(
             f"document.querySelector('[data-testid=my-total]').textContent.trim() === '{expected}'"
         )
-    assert "Đã lưu: Cài đặt ứng dụng VNeID, 1 người." in volunteer.get_by_test_id("saved").inner_text()
+    assert (
+        "Đã ghi trên máy: Cài đặt ứng dụng VNeID, 1 người." in volunteer.get_by_test_id("toast").inner_text()
+    )
 
     volunteer.get_by_text("Quầy đông: ghi theo số lượng").click()
     volunteer.get_by_label("Dịch vụ").select_option(label="Đảng viên · Đổi thẻ đảng viên")
@@ -54,6 +56,7 @@ def test_volunteer_records_on_a_phone_and_the_secretary_closes_the_shift(
         "document.querySelector('[data-testid=my-total]').textContent.trim() === '22'"
     )
     assert my_total.inner_text().strip() == "22"
+    volunteer.wait_for_function("document.querySelector('[data-testid=pending]').dataset.count === '0'")
     records = HelpRecord.objects.filter(session=shift, deleted_at__isnull=True)
     assert sum(r.citizen_count for r in records) == 22
     assert records.count() == 3

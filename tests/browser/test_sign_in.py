@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_demo_account_signs_in_switches_language_and_signs_out(page, taxonomy):
     call_command("seed_demo", verbosity=0)
-    from volunteers.management.commands.seed_demo import DEMO_PASSWORD
+    from sessions.management.commands.seed_demo import DEMO_PASSWORD
 
     sign_in(page, "admin", DEMO_PASSWORD)
     assert page.locator("html").get_attribute("lang") == "vi"

@@ -22,9 +22,10 @@ def ask(django_capture_on_commit_callbacks, monkeypatch):
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
-    def post(client, name, **kwargs):
+    def post(client, name, data=None, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse(f"reports:{name}", kwargs=kwargs), {"period": "2025-08"})
+            url = reverse(f"reports:{name}", kwargs=kwargs)
+            response = client.post(url, {"period": "2025-08", **(data or {})})
         assert response.status_code == 302
         return Export.objects.latest("created_at")
 
@@ -93,24 +94,6 @@ def test_the_province_overview_export(client_as, world, august, ask):
     assert rows["Tổng cộng"][4] == 39
 
 
-def test_reminders_go_to_volunteers_with_a_shift_tomorrow(world, mailoutbox, monkeypatch):
-    import datetime
-
-    from django.utils import timezone
-
-    from reports.tasks import send_shift_reminders
-
-    world["member"].email = "anh@example.vn"
-    world["member"].save()
-    today = world["session"].date - datetime.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *args: today)
-    assert send_shift_reminders.apply().get() == 1
-    assert mailoutbox[0].to == ["anh@example.vn"]
-    assert "07:00–11:00" in mailoutbox[0].body
-    assert mailoutbox[0].body.startswith("Chào Lê Thị Ánh,")
-    assert mailoutbox[0].subject.startswith("Nhắc lịch ca trực")
-
-
 def test_typed_text_never_becomes_a_formula_and_notes_stay_out(client_as, world, august, ask):
     from sessions.models import HelpRecord
 
@@ -123,3 +106,15 @@ def test_typed_text_never_becomes_a_formula_and_notes_stay_out(client_as, world,
     )
     assert "'=HYPERLINK" in text
     assert "Nguyễn Thị Nga" not in text and "0912345678" not in text
+
+
+def test_files_go_upward_in_vietnamese_whatever_language_the_asker_reads(client_as, world, august, ask):
+    client = client_as("province_officer")
+    client.cookies["django_language"] = "en"
+    export = ask(client, "province_records_export", {"format": "xlsx"}, province_code=world["province"].code)
+    workbook = openpyxl.load_workbook(io.BytesIO(download(client, export)))
+    assert workbook.sheetnames == ["Tháng 08-2025"]
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Ngày", "Giờ", "Xã/phường") and rows[0][-1] == "Thôn/tổ dân phố"
+    assert len(rows) == 1 + 9
+    assert {row[8] for row in rows[1:]} >= {"Hoàn thành"}

@@ -1,4 +1,4 @@
-"""DESIGN.md's counting rules on a shift: citizen-turns, volunteer-turns, hours, activations."""
+"""The counting rules (docs/counting.md) on a shift: citizen-turns, volunteer-turns, hours, activations."""
 
 import datetime
 
@@ -40,9 +40,9 @@ def test_single_entries_and_tallies_count_the_same(world):
 
 def test_deleted_and_corrected_entries_count_as_they_are_now(world):
     session, user = world["session"], world["users"]["volunteer"]
-    tally, _ = services.record_create(
+    tally = services.record_create(
         session=session, recorded_by=user, service=service("qr_payment"), citizen_count=10, is_tally=True
-    )
+    ).record
     services.record_update(record=tally, changed_by=world["users"]["secretary"], citizen_count=12)
     services.record_delete(record=world["record"], deleted_by=user)
     assert session_figures(session).citizen_turns == 12

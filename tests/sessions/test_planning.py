@@ -1,6 +1,7 @@
 """Planning shifts: one at a time or a run, their bad inputs, sign-up, attendance and closing."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -17,6 +18,18 @@ def commune_url(world, name, **kwargs):
 def session_url(world, name, session=None):
     session = session or world["session"]
     return reverse(f"sessions:{name}", kwargs={"code": session.commune_id, "session_id": session.pk})
+
+
+def attendance_sheet(client, address, marks=None, **extra):
+    """What the attendance page posts: the lines it lists, with `marks` (by volunteer id) filled in."""
+    page = client.get(address).content.decode()
+    lines = re.findall(r'name="attendance-(\d+)-volunteer" value="(\d+)"', page)
+    data = {"attendance-TOTAL_FORMS": len(lines), "attendance-INITIAL_FORMS": len(lines)}
+    for index, volunteer_id in lines:
+        data[f"attendance-{index}-volunteer"] = volunteer_id
+        for field, value in (marks or {}).get(int(volunteer_id), {}).items():
+            data[f"attendance-{index}-{field}"] = value
+    return {**data, **extra}
 
 
 def shift_data(world, **changes):
@@ -137,13 +150,15 @@ def test_volunteers_sign_up_and_withdraw(client_as, world):
 
 def test_the_team_leader_marks_attendance_and_the_shift_shows_needed_signed_up_present(client_as, world):
     client = client_as("team_leader")
+    sheet = session_url(world, "session_attendance")
     response = client.post(
-        session_url(world, "session_attendance"),
-        {
-            f"present-{world['member'].pk}": "yes",
-            f"arrived-{world['member'].pk}": "07:30",
-            "add_volunteer": world["leader"].pk,
-        },
+        sheet,
+        attendance_sheet(
+            client,
+            sheet,
+            {world["member"].pk: {"present": "yes", "arrived_at": "07:30"}},
+            add_volunteer=world["leader"].pk,
+        ),
     )
     assert response.status_code == 302
     page = client.get(session_url(world, "session_detail")).content.decode()
@@ -155,15 +170,10 @@ def test_the_team_leader_marks_attendance_and_the_shift_shows_needed_signed_up_p
 
 
 def test_bad_attendance_times_are_refused(client_as, world):
-    response = client_as("secretary").post(
-        session_url(world, "session_attendance"),
-        {
-            f"present-{world['member'].pk}": "yes",
-            f"arrived-{world['member'].pk}": "10:00",
-            f"left-{world['member'].pk}": "08:00",
-        },
-        follow=True,
-    )
+    client = client_as("secretary")
+    sheet = session_url(world, "session_attendance")
+    marks = {world["member"].pk: {"present": "yes", "arrived_at": "10:00", "left_at": "08:00"}}
+    response = client.post(sheet, attendance_sheet(client, sheet, marks), follow=True)
     assert "giờ về phải sau giờ đến" in response.content.decode()
     assert not Attendance.objects.filter(present=True).exists()
 
@@ -234,7 +244,8 @@ def test_attendance_works_for_volunteers_with_large_ids(client_as, world):
     client = client_as("secretary")
     page = client.get(session_url(world, "session_attendance")).content.decode()
     assert 'value="12345"' in page  # not "12.345": ids are never formatted as numbers
-    response = client.post(session_url(world, "session_attendance"), {"add_volunteer": "12345"})
+    sheet = session_url(world, "session_attendance")
+    response = client.post(sheet, attendance_sheet(client, sheet, add_volunteer="12345"))
     assert response.status_code == 302
     assert Attendance.objects.get(volunteer=newcomer).present
 
@@ -258,7 +269,16 @@ def test_a_team_leader_assigns_a_volunteer_and_sees_the_team_calendar(client_as,
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("session_attendance", {"present-abc": "yes", "add_volunteer": "x"}),
+        (
+            "session_attendance",
+            {
+                "attendance-TOTAL_FORMS": "1",
+                "attendance-INITIAL_FORMS": "0",
+                "attendance-0-volunteer": "abc",
+                "attendance-0-present": "yes",
+                "add_volunteer": "x",
+            },
+        ),
         ("session_assign", {"volunteer": "x"}),
     ],
 )
@@ -308,8 +328,10 @@ def test_attendance_cannot_be_marked_ahead_of_the_shift(client_as, world):
         starts_at=datetime.time(7),
         ends_at=datetime.time(11),
     )
-    response = client_as("secretary").post(
-        session_url(world, "session_attendance", later), {"add_volunteer": world["leader"].pk}, follow=True
+    client = client_as("secretary")
+    sheet = session_url(world, "session_attendance", later)
+    response = client.post(
+        sheet, attendance_sheet(client, sheet, add_volunteer=world["leader"].pk), follow=True
     )
     assert "Điểm danh vào ngày của ca trực hoặc sau đó." in response.content.decode()
     assert not Attendance.objects.filter(session=later).exists()

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.access import commune_allows
+from access.rules import allows
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def tabs_for(user, commune) -> list[dict]:
     return [
         {"key": key, "label": label, "url": reverse(url_name, kwargs={"code": commune.code})}
         for key, label, url_name, action in TABS
-        if commune_allows(user, commune, action)
+        if allows(user, commune, action)
     ]
 
 

@@ -1,8 +1,12 @@
-"""Create the demo data and one demo account per role, then print the logins. Safe to run twice."""
+"""Create the demo data and one demo account per role, then print the logins. Safe to run twice.
+
+It lives in sessions because it seeds shifts after places and people: sessions may use volunteers,
+not the reverse."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from sessions.demo import seed_sessions
 from volunteers.demo import DEMO_PASSWORD, seed_demo
 from volunteers.models import Commune
 
@@ -14,8 +18,6 @@ class Command(BaseCommand):
         if not Commune.objects.exists():
             call_command("load_divisions", verbosity=0)
         logins = seed_demo()
-        from sessions.demo import seed_sessions
-
         seed_sessions()
         self.stdout.write(f"Demo logins at http://127.0.0.1:8000/ (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from volunteers import access
+from access import scope as access
 from volunteers.models import RoleAssignment
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,129 @@
+"""Sign-up, withdrawal, assignment and the attendance sheet of a shift."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.decorators import require
+from access.scope import scope_for
+from sessions import services
+from sessions.forms import AddVolunteerForm, AttendanceFormSet
+from sessions.views.shared import run_and_redirect, session_url
+from volunteers.models import Volunteer
+
+
+@require_POST
+@require("session.attendance")
+def session_assign(request, session):
+    chosen = request.POST.get("volunteer", "")
+    volunteer = (
+        Volunteer.objects.filter(pk=chosen, commune=session.commune).first()
+        if chosen.isascii() and chosen.isdigit()
+        else None
+    )
+    if volunteer is None:
+        messages.error(request, _("Choose a volunteer of this commune."))
+        return redirect(session_url(session))
+    return run_and_redirect(
+        request,
+        session,
+        lambda: services.signup(session=session, volunteer=volunteer, assigned_by=request.user),
+        _("%(name)s is assigned to this shift.") % {"name": volunteer.full_name},
+    )
+
+
+def _change_own_attendance(request, session, change, success_message):
+    """Sign the user's own volunteer up for the shift, or withdraw them, with `change`."""
+    volunteer = scope_for(request.user).volunteer
+    if volunteer is None:
+        raise PermissionDenied(_("Your account is not linked to a volunteer."))
+    return run_and_redirect(
+        request, session, lambda: change(session=session, volunteer=volunteer), success_message
+    )
+
+
+@require_POST
+@require("session.signup")
+def session_signup(request, session):
+    return _change_own_attendance(request, session, services.signup, _("You are signed up for this shift."))
+
+
+@require_POST
+@require("session.signup")
+def session_withdraw(request, session):
+    return _change_own_attendance(
+        request, session, services.withdraw, _("You have withdrawn from this shift.")
+    )
+
+
+def _row(volunteer, attendance=None) -> dict:
+    """What the sheet shows of one volunteer, and the answers it starts with."""
+    return {
+        "volunteer": volunteer,
+        "withdrawn_at": attendance.withdrawn_at if attendance else None,
+        "initial": {
+            "volunteer": volunteer.pk,
+            "present": {True: "yes", False: "no"}.get(attendance.present) if attendance else None,
+            "arrived_at": f"{attendance.arrived_at:%H:%M}" if attendance and attendance.arrived_at else "",
+            "left_at": f"{attendance.left_at:%H:%M}" if attendance and attendance.left_at else "",
+        },
+    }
+
+
+def _marks(sheet, added) -> list[services.Mark]:
+    marks = [
+        services.Mark(row["volunteer"], row["present"], row["arrived_at"], row["left_at"])
+        for row in sheet.cleaned_data
+        if row and row["present"] is not None
+    ]
+    if added.cleaned_data["add_volunteer"] is not None:
+        marks.append(services.Mark(added.cleaned_data["add_volunteer"].pk, True))
+    return marks
+
+
+@require("session.attendance")
+def session_attendance(request, session):
+    candidates = Volunteer.objects.filter(commune=session.commune, is_active=True)
+    rows = [_row(a.volunteer, a) for a in session.attendances.select_related("volunteer")]
+    if session.team_id:
+        listed = {row["volunteer"].pk for row in rows}
+        team_members = candidates.filter(memberships__team=session.team, memberships__left_on__isnull=True)
+        rows += [_row(volunteer) for volunteer in team_members if volunteer.pk not in listed]
+    rows.sort(key=lambda row: row["volunteer"].sort_key)
+    data = request.POST if request.method == "POST" else None
+    sheet = AttendanceFormSet(data, initial=[row["initial"] for row in rows], prefix="attendance")
+    added = AddVolunteerForm(data, candidates=candidates)
+    if data is not None:
+        if sheet.is_valid() and added.is_valid():
+            try:
+                services.attendance_mark(session=session, marks=_marks(sheet, added), marked_by=request.user)
+            except services.SessionError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Attendance saved."))
+                return redirect(session_url(session))
+        else:
+            for error in _errors(sheet, added):
+                messages.error(request, error)
+    names = {row["volunteer"].pk: row for row in rows}
+    for form in sheet:
+        form.row = names.get(_number(form["volunteer"].value()))  # None: a volunteer the sheet did not offer
+    others = candidates.exclude(pk__in=list(names))
+    context = {"session": session, "commune": session.commune, "sheet": sheet, "others": others}
+    return render(request, "sessions/attendance.html", context)
+
+
+def _number(value) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _errors(sheet, added) -> list[str]:
+    """Every message of the sheet once, in the order of its lines."""
+    found = [*sheet.non_form_errors()]
+    for form_errors in sheet.errors:
+        found += [message for messages_ in form_errors.values() for message in messages_]
+    found += [message for messages_ in added.errors.values() for message in messages_]
+    return list(dict.fromkeys(found))

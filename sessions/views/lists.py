@@ -1,0 +1,130 @@
+"""Lists and calendars of shifts: a commune's, a team's, and a volunteer's own."""
+
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.decorators import require
+from access.rules import allows
+from access.scope import scope_for
+from sessions.forms import (
+    SessionBatchForm,
+    SessionFilterForm,
+)
+from sessions.models import HelpSession
+from sessions.selectors import (
+    my_shifts,
+    session_list,
+    volunteer_totals,
+)
+from sessions.views.shared import session_url
+
+
+def _month_bounds(month: str | None) -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        year, number = (int(part) for part in (month or "").split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(year)
+        first = datetime.date(year, number, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+@require("commune.read_reports")
+def session_list_view(request, commune):
+    form = SessionFilterForm(request.GET or None, commune=commune)
+    filters = {}
+    view = request.GET.get("view", "list")
+    first, last = _month_bounds(request.GET.get("month"))
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "first_day": data["first_day"],
+            "last_day": data["last_day"],
+            "team_id": data["team"].pk if data["team"] else None,
+            "campaign_id": data["campaign"].pk if data["campaign"] else None,
+            "place_kind": data["place_kind"],
+            "status": data["status"],
+        }
+    if view == "calendar":
+        filters["first_day"], filters["last_day"] = first, last
+    elif not filters.get("first_day") and not filters.get("last_day"):
+        filters["first_day"] = timezone.localdate() - datetime.timedelta(days=7)
+    sessions = session_list(sessions=HelpSession.objects.filter(commune=commune), **filters)
+    context = {
+        "commune": commune,
+        "form": form,
+        "view": view,
+        "can_manage": allows(request.user, commune, "commune.manage"),
+        "tab": "sessions",
+    }
+    if view == "calendar":
+        context.update(_calendar(sessions, first, last))
+    else:
+        context["sessions"] = sessions[:500]
+    return render(request, "sessions/session_list.html", context)
+
+
+def _calendar(sessions, first: datetime.date, last: datetime.date) -> dict:
+    by_day: dict[datetime.date, list] = {}
+    for session in sessions:
+        by_day.setdefault(session.date, []).append(session)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    return {
+        "weeks": [[(day, by_day.get(day, []), day.month == first.month) for day in week] for week in weeks],
+        "month": first,
+        "weekday_names": [label for _number, label in SessionBatchForm.WEEKDAYS],
+        "previous_month": (first - datetime.timedelta(days=1)).strftime("%Y-%m"),
+        "next_month": (last + datetime.timedelta(days=1)).strftime("%Y-%m"),
+    }
+
+
+@require("team.view")
+def team_sessions(request, team):
+    view = request.GET.get("view", "list")
+    context = {"team": team, "commune": team.commune, "view": view}
+    if view == "calendar":
+        first, last = _month_bounds(request.GET.get("month"))
+        sessions = session_list(
+            sessions=HelpSession.objects.filter(team=team), first_day=first, last_day=last
+        )
+        context.update(_calendar(sessions, first, last))
+    else:
+        context["sessions"] = session_list(
+            sessions=HelpSession.objects.filter(team=team),
+            first_day=timezone.localdate() - datetime.timedelta(days=30),
+        )
+    return render(request, "sessions/team_sessions.html", context)
+
+
+@require("signed_in")
+def my_shifts_view(request):
+    volunteer = scope_for(request.user).volunteer
+    if volunteer is None:
+        return render(request, "sessions/my_shifts.html", {"volunteer": None})
+    context = {"volunteer": volunteer, "totals": volunteer_totals(volunteer), **my_shifts(volunteer)}
+    return render(request, "sessions/my_shifts.html", context)
+
+
+@require("signed_in")
+def current_shift(request):
+    """The volunteer's shift now (or the nearest today), straight to its recording page."""
+    volunteer = scope_for(request.user).volunteer
+    if volunteer is None:
+        return redirect("sessions:my_shifts")
+    today = my_shifts(volunteer)["today"]
+    now = timezone.localtime().time()
+    current = [s for s in today if not s.is_closed and s.starts_at <= now <= s.ends_at] or [
+        s for s in today if not s.is_closed
+    ]
+    if not current:
+        messages.info(request, _("You have no open shift today. Sign up for one below."))
+        return redirect("sessions:my_shifts")
+    return redirect(session_url(current[0], "record_page"))
