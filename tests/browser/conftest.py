@@ -43,7 +43,10 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # Containers often give /dev/shm only 64 MB; Chromium's renderers then stall.
+                "--disable-dev-shm-usage",
             ],
+            timeout=60_000,
         )
         yield browser
         browser.close()
