@@ -154,6 +154,26 @@ def campaigns_for_commune(commune: Commune) -> QuerySet[Campaign]:
     )
 
 
+def campaign_running(session: HelpSession) -> Campaign | None:
+    """The campaign a shift works for: the one it was planned under, else one of its commune or
+    province that covers its date (the most local, then the latest to start)."""
+    if session.campaign_id:
+        return session.campaign
+    return (
+        campaigns_for_commune(session.commune)
+        .filter(starts_on__lte=session.date, ends_on__gte=session.date)
+        .order_by("province_id", "-starts_on", "pk")  # a commune's own campaign first
+        .first()
+    )
+
+
+def services_for_campaign(campaign: Campaign) -> list[Service]:
+    """The services a campaign's targets name, in the catalogue's order: what volunteers of the
+    campaign record most, so the recording page shows them first."""
+    wanted = {target.service_id for target in campaign.targets.all() if target.service_id}
+    return [service for service in services_for_recording() if service.pk in wanted]
+
+
 @dataclass
 class TargetProgress:
     target: CampaignTarget

@@ -222,6 +222,7 @@ def world(db, taxonomy):
         "record": record,
         "review_entry": review_entry,
         "campaign": campaign,
+        "province_campaign": province_campaign,
         # Values for every URL keyword argument, so the access walk can build each URL.
         "url_kwargs": {
             "code": commune.code,

@@ -21,8 +21,10 @@ from sessions.forms import (
 )
 from sessions.models import ReviewEntry
 from sessions.selectors import (
+    campaign_running,
     recording_totals,
     review_entries,
+    services_for_campaign,
     services_for_recording,
     user_entries,
 )
@@ -32,12 +34,18 @@ from sessions.views.shared import safe_next, session_url
 
 @require("session.record")
 def record_page(request, session):
+    campaign = campaign_running(session)
+    campaign_services = services_for_campaign(campaign) if campaign else []
+    first = {service.pk for service in campaign_services}
     categories: dict = {}
     for service in services_for_recording():
-        categories.setdefault(service.category, []).append(service)
+        if service.pk not in first:
+            categories.setdefault(service.category, []).append(service)
     context = {
         "session": session,
         "commune": session.commune,
+        "campaign": campaign,
+        "campaign_services": campaign_services,
         "categories": categories,
         "entries": user_entries(session=session, user=request.user),
         "tally_form": TallyForm(session=session),

@@ -145,6 +145,8 @@ def test_an_answer_lost_after_the_server_saved_still_leaves_one_row(
 
     volunteer.route("**/my/sync/", lose_the_first_answer)
     volunteer.get_by_role("button", name=SERVICE).click()
+    # Sent, lost, sent again after a pause: confirmed by its id, shown saved.
+    volunteer.locator("#entries [data-outbox] .text-bg-success").wait_for()
     wait_for_pending(volunteer, 0)
     assert lost == [200]
     assert HelpRecord.objects.filter(session=shift).count() == 1

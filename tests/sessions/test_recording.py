@@ -348,3 +348,47 @@ def test_a_tap_on_a_shift_cancelled_or_closed_a_moment_ago_is_refused_and_record
             volunteer=world["member"],
         )
     assert shift.records.count() == before
+
+
+def test_the_running_campaigns_services_come_first_and_open(client_as, world):
+    from sessions.models import Campaign, CampaignTarget
+
+    # A shift planned outside any campaign, on a day of the province's party-card week.
+    shift = HelpSession.objects.create(
+        commune=world["commune"],
+        team=world["team"],
+        place_kind="one_stop_desk",
+        date=world["province_campaign"].starts_on,
+        starts_at=datetime.time(7, 0),
+        ends_at=datetime.time(11, 0),
+    )
+    services.signup(session=shift, volunteer=world["member"])
+    Campaign.objects.filter(pk=world["campaign"].pk).update(starts_on=shift.date + datetime.timedelta(days=1))
+    CampaignTarget.objects.create(
+        campaign=world["province_campaign"],
+        label="Thẻ đảng viên đổi",
+        metric="citizen_turns",
+        service=Service.objects.get(code="party_card_renewal"),
+        value=500,
+    )
+    page = client_as("volunteer").get(url(world, "record_page", shift)).content.decode()
+    first_group = page[page.index('data-testid="campaign-services"') :].split("</details>")[0]
+    assert "Chiến dịch: Đổi thẻ đảng viên toàn tỉnh" in first_group
+    assert 'data-service="party_card_renewal"' in first_group
+    assert page.index('data-testid="campaign-services"') < page.index('data-service="vneid_install"')
+    assert page.count('data-service="party_card_renewal"') == 1  # not repeated in its category
+
+
+def test_without_a_campaign_the_page_keeps_the_catalogue_order(client_as, world):
+    shift = HelpSession.objects.create(
+        commune=world["commune"],
+        team=world["team"],
+        place_kind="one_stop_desk",
+        date=world["campaign"].ends_on + datetime.timedelta(days=10),
+        starts_at=datetime.time(7, 0),
+        ends_at=datetime.time(11, 0),
+    )
+    services.signup(session=shift, volunteer=world["member"])
+    page = client_as("volunteer").get(url(world, "record_page", shift)).content.decode()
+    assert 'data-testid="campaign-services"' not in page
+    assert 'data-service="party_card_renewal"' in page
