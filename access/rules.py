@@ -261,6 +261,11 @@ def visible(user, model: type[Model]) -> QuerySet:
     return model.objects.filter(condition(scope_for(user), SEE[model], model))
 
 
+def permitted(user, model: type[Model], action: str) -> QuerySet:
+    """Every object of `model` on which the user may do `action`."""
+    return model.objects.filter(condition(scope_for(user), action, model))
+
+
 def communes_for(user, action: str) -> QuerySet[Commune]:
     """The communes on which the user may do `action` (one of COMMUNE_ACTIONS)."""
     return Commune.objects.filter(condition(scope_for(user), action, Commune)).select_related("province")

@@ -12,8 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from access.decorators import mark_public, require
+from access.rules import permitted
+from access.scope import scope_for
 from config.celery import app as celery_app
 from config.middleware import database_unavailable, is_connection_error
+from sessions.models import HelpSession
+from sessions.selectors import shifts_now
 
 # Each check of an outside service gives up after this long.
 _CHECK_SECONDS = 0.5
@@ -21,7 +25,11 @@ _CHECK_SECONDS = 0.5
 
 @require("signed_in")
 def home(request):
-    return render(request, "home.html")
+    context = {}
+    if scope_for(request.user).volunteer is not None:
+        # A volunteer or team leader on a shift: one tap from here to its recording page.
+        context["shifts_now"] = shifts_now(permitted(request.user, HelpSession, "session.record"))
+    return render(request, "home.html", context)
 
 
 def _database_status() -> str:

@@ -260,6 +260,30 @@ def volunteer_totals(volunteer: Volunteer) -> dict:
     }
 
 
+# A shift counts as happening from this long before it starts: volunteers arrive early.
+SHIFT_NOW_LEAD = datetime.timedelta(minutes=30)
+
+
+def shifts_now(shifts: QuerySet[HelpSession], *, now: datetime.datetime | None = None) -> dict:
+    """Of `shifts`, today's that still take entries: those happening now (from a little before they
+    start to their end) and the next one to come today, for a one-tap way to the recording page."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    todays = (
+        shifts.filter(date=today, closed_at__isnull=True)
+        .exclude(status=HelpSession.Status.CANCELLED)
+        .select_related("commune", "team")
+        .order_by("starts_at", "pk")
+    )
+    happening, later = [], []
+    for shift in todays[:20]:
+        if shift.local_start() - SHIFT_NOW_LEAD <= now <= shift.local_end():
+            happening.append(shift)
+        elif shift.local_start() > now:
+            later.append(shift)
+    return {"happening": happening[:3], "next": later[0] if later and not happening else None}
+
+
 def shifts_to_keep_offline(volunteer: Volunteer) -> QuerySet[HelpSession]:
     """The volunteer's shifts of today and tomorrow that still take entries: their recording pages
     are kept on the phone for a day without signal."""

@@ -1,0 +1,92 @@
+"""From the home page, one tap to the recording page of the shift happening now."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions import services
+from sessions.models import HelpSession
+
+pytestmark = pytest.mark.django_db
+
+
+def a_shift(world, starts, ends, **extra):
+    shift = HelpSession.objects.create(
+        commune=world["commune"],
+        team=world["team"],
+        place_kind="one_stop_desk",
+        date=timezone.localdate(),
+        starts_at=starts,
+        ends_at=ends,
+        **extra,
+    )
+    services.signup(session=shift, volunteer=world["member"])
+    return shift
+
+
+def record_url(shift):
+    return reverse("sessions:record_page", args=[shift.commune_id, shift.pk])
+
+
+def around_now(minutes_before, minutes_after):
+    now = timezone.localtime()
+    start = max(now - datetime.timedelta(minutes=minutes_before), now.replace(hour=0, minute=0))
+    end = min(now + datetime.timedelta(minutes=minutes_after), now.replace(hour=23, minute=59))
+    return start.time().replace(second=0, microsecond=0), end.time().replace(second=0, microsecond=0)
+
+
+def test_the_shift_happening_now_is_one_tap_from_home(client_as, world):
+    HelpSession.objects.filter(pk=world["session"].pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    shift = a_shift(world, *around_now(60, 60))
+    page = client_as("volunteer").get(reverse("home")).content.decode()
+    assert "Đang diễn ra" in page
+    assert f'href="{record_url(shift)}"' in page
+    assert "Ghi nhận người dân được hỗ trợ" in page
+
+
+def test_a_cancelled_or_closed_shift_is_not_offered(client_as, world):
+    HelpSession.objects.filter(pk=world["session"].pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    shift = a_shift(world, *around_now(60, 60))
+    services.session_cancel(session=shift)
+    page = client_as("volunteer").get(reverse("home")).content.decode()
+    assert "Đang diễn ra" not in page
+    assert record_url(shift) not in page
+
+
+def test_another_teams_shift_is_not_offered(client_as, world):
+    from tests.factories import TeamFactory
+
+    HelpSession.objects.filter(pk=world["session"].pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    start, end = around_now(60, 60)
+    other = HelpSession.objects.create(
+        commune=world["commune"],
+        team=TeamFactory(commune=world["commune"]),
+        place_kind="one_stop_desk",
+        date=timezone.localdate(),
+        starts_at=start,
+        ends_at=end,
+    )
+    page = client_as("volunteer").get(reverse("home")).content.decode()
+    assert record_url(other) not in page
+
+
+def test_later_today_is_the_next_shift_not_happening_now(world):
+    from sessions.selectors import shifts_now
+
+    HelpSession.objects.filter(pk=world["session"].pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    shift = a_shift(world, datetime.time(14, 0), datetime.time(17, 0))
+    morning = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(8, 0)))
+    found = shifts_now(HelpSession.objects.all(), now=morning)
+    assert (found["happening"], found["next"]) == ([], shift)
+    early = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(13, 40)))
+    assert shifts_now(HelpSession.objects.all(), now=early)["happening"] == [shift]  # arriving early
