@@ -187,6 +187,13 @@ def record_sync(request):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("The request could not be read.")}, status=400)
+    sender = payload.get("user")
+    if sender is not None and str(sender) != str(request.user.pk):
+        # Kept on this phone by another account: never recorded under the one signed in now.
+        return JsonResponse(
+            {"error": _("These entries were kept by another account; sign in as that account to send them.")},
+            status=409,
+        )
     if len(entries) > MAX_SYNC_ENTRIES:
         return JsonResponse(
             {"error": _("Send at most %(max)s entries at a time.") % {"max": MAX_SYNC_ENTRIES}}, status=400

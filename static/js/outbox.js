@@ -22,19 +22,16 @@
     forgetPages();
     return;
   }
-  if (!window.idb || !window.indexedDB || !window.fetch) return; // the htmx page works as before
+  if (!window.idb || !window.XksOutbox || !window.indexedDB || !window.fetch) return; // the htmx page works as before
 
   if ("serviceWorker" in navigator && body.dataset.serviceWorker) {
     navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).catch(() => {});
   }
 
-  const database = idb.openDB("xks-outbox", 1, {
-    upgrade(db) {
-      const entries = db.createObjectStore("entries", { keyPath: "id" });
-      entries.createIndex("seq", "seq");
-      db.createObjectStore("meta");
-    },
-  });
+  const outbox = window.XksOutbox;
+  const database = outbox.openDatabase();
+  // What the service worker needs to send this user's entries with no page open (Background Sync).
+  database.then((db) => db.put("meta", { user, syncUrl: body.dataset.syncUrl, csrf: csrfToken() }, "sender"));
 
   const panel = document.getElementById("record-panel");
   const texts = JSON.parse(document.getElementById("outbox-texts").textContent);
@@ -66,8 +63,7 @@
   }
 
   async function mine() {
-    const all = await (await database).getAllFromIndex("entries", "seq");
-    return all.filter((entry) => entry.user === user);
+    return outbox.entriesOf(await database, user);
   }
 
   async function add(entry) {
@@ -75,14 +71,19 @@
     entry.seq = Date.now() * 1000 + Math.floor(Math.random() * 1000);
     entry.state = "pending";
     await (await database).put("entries", entry);
+    askForBackgroundSync();
+  }
+
+  // Where the browser has Background Sync, the service worker sends what is kept even after the
+  // page is closed, once the connection is back.
+  function askForBackgroundSync() {
+    if (!navigator.serviceWorker) return;
+    navigator.serviceWorker.ready
+      .then((registration) => registration.sync && registration.sync.register(outbox.SYNC_TAG))
+      .catch(() => {});
   }
 
   // Sending --------------------------------------------------------------------------------------
-
-  function wire(entry) {
-    const { id, user: _user, seq, state, message, service_name, undone_count, ...sent } = entry;
-    return sent;
-  }
 
   function schedule() {
     clearTimeout(retryTimer);
@@ -90,72 +91,47 @@
     retryDelay = Math.min(retryDelay * 2, 60000);
   }
 
+  // One send at a time; a tap made meanwhile is sent right after it.
+  let flushing = false;
+  let flushAgain = false;
+
   async function flush() {
-    if (sending) return;
-    const pending = (await mine()).filter((entry) => entry.state === "pending").slice(0, BATCH);
-    if (!pending.length) {
-      retryDelay = 2000;
+    if (flushing) {
+      flushAgain = true;
       return;
     }
-    sending = true;
+    flushing = true;
+    flushAgain = false;
     lastSendProblem = "";
-    render();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
-    let more = false;
+    let outcome;
     try {
-      const sentAt = Date.now();
-      const response = await fetch(body.dataset.syncUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        redirect: "manual",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ sent_at: sentAt, entries: pending.map(wire) }),
-        signal: controller.signal,
+      outcome = await outbox.send(await database, {
+        user,
+        syncUrl: body.dataset.syncUrl,
+        csrf: csrfToken(),
+        batch: BATCH,
+        timeoutMs: SEND_TIMEOUT_MS,
+        onSending() {
+          sending = true;
+          render();
+        },
       });
-      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
-        lastSendProblem = texts.signed_out || "";
-        throw new Error("signed out");
-      }
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const answer = await response.json();
-      const receivedAt = Date.now();
-      clockOffset = (answer.received_at - sentAt + (answer.server_time - receivedAt)) / 2;
-      const db = await database;
-      const tx = db.transaction(["entries", "meta"], "readwrite");
-      answer.results.forEach((result, index) => {
-        const entry = pending[index];
-        const store = tx.objectStore("entries");
-        if (entry.kind === "undo" || result.status === "undone") {
-          store.delete(entry.id);
-          if (result.status !== "refused") store.delete(entry.client_id);
-          return;
-        }
-        // Confirmed entries stay a day, to be listed as saved; only pending ones are ever sent.
-        entry.state = { saved: "saved", duplicate: "saved", review: "review" }[result.status] || "refused";
-        entry.message = result.message || "";
-        store.put(entry);
-        if (result.status === "review") lastReview.push(`${entry.service_name || ""}: ${result.message}`);
-      });
-      for (const [session, totals] of Object.entries(answer.totals || {})) {
-        tx.objectStore("meta").put({ ...totals, server_time: answer.server_time }, `totals:${session}`);
-      }
-      tx.objectStore("meta").put(clockOffset, "clock_offset");
-      await tx.done;
-      retryDelay = 2000;
-      more = pending.length === BATCH;
-      if (lastReview.length) toast(`${texts.review}: ${lastReview.splice(0).join(" · ")}`, "warning");
-    } catch (error) {
-      if (!lastSendProblem) lastSendProblem = controller.signal.aborted ? texts.timed_out : texts.not_sent;
-      schedule();
     } finally {
-      clearTimeout(timer);
       sending = false;
-      await render();
+      flushing = false;
     }
-    if (more) flush();
+    const delivered = outcome.status === "empty" || outcome.status === "sent";
+    if (delivered) {
+      retryDelay = 2000;
+      if (outcome.status === "sent") clockOffset = outcome.clockOffset;
+      if (outcome.reviews.length) toast(`${texts.review}: ${outcome.reviews.join(" · ")}`, "warning");
+    } else {
+      lastSendProblem = { signed_out: texts.signed_out, timed_out: texts.timed_out }[outcome.status] || texts.not_sent;
+      schedule();
+    }
+    await render();
+    if (delivered && (outcome.more || flushAgain)) flush();
   }
-  const lastReview = [];
 
   // The recording page ---------------------------------------------------------------------------
 
@@ -374,6 +350,11 @@
     }
   });
 
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "outbox-sent") render();
+    });
+  }
   window.addEventListener("online", () => {
     retryDelay = 2000;
     flush();

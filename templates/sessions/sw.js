@@ -1,8 +1,13 @@
 {% load static %}// The service worker of Xung Kích Số (served at /sw.js so that it covers every page). It keeps the
 // app shell, the static files and the recording pages of the volunteer's shifts of today and
-// tomorrow, so that they open with no connection. Entries are not sent from here: the page's
-// outbox (static/js/outbox.js) keeps them in IndexedDB until the server confirms each one.
-importScripts("{% static 'vendor/workbox/workbox-sw.js' %}");
+// tomorrow, so that they open with no connection. The page's outbox (static/js/outbox.js) keeps
+// entries in IndexedDB until the server confirms each one; where the browser has Background Sync,
+// this worker also sends them once the connection is back, even with no page open.
+importScripts(
+  "{% static 'vendor/workbox/workbox-sw.js' %}",
+  "{% static 'vendor/idb/umd.js' %}",
+  "{% static 'js/outbox-send.js' %}",
+);
 workbox.setConfig({ modulePathPrefix: "{{ workbox_prefix }}", debug: false });
 
 const PAGES = "xks-pages-v1";
@@ -73,4 +78,28 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "keep-pages" && Array.isArray(message.urls)) event.waitUntil(keepPages(message.urls));
   if (message.type === "forget") event.waitUntil(forgetEverything());
+});
+
+// Background Sync: send what the signed-in user kept on this phone, batch after batch. A failure
+// rejects, so that the browser tries again later by itself.
+async function sendKeptEntries() {
+  const db = await XksOutbox.openDatabase();
+  try {
+    const sender = await db.get("meta", "sender");
+    if (!sender) return;
+    for (let round = 0; round < 100; round += 1) {
+      const outcome = await XksOutbox.send(db, sender);
+      if (outcome.status === "signed_out") break; // the page says so at its next visit
+      if (outcome.status !== "sent" && outcome.status !== "empty") throw new Error(outcome.status);
+      if (!outcome.more) break;
+    }
+  } finally {
+    db.close();
+  }
+  const windows = await self.clients.matchAll({ type: "window" });
+  windows.forEach((client) => client.postMessage({ type: "outbox-sent" }));
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === XksOutbox.SYNC_TAG) event.waitUntil(sendKeptEntries());
 });

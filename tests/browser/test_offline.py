@@ -170,3 +170,51 @@ def test_a_shift_cancelled_while_offline_keeps_the_entries_for_review(phone_page
     assert "đã bị hủy" in toast.inner_text()
     assert not HelpRecord.objects.filter(session=shift).exists()
     assert ReviewEntry.objects.filter(session=shift, status=ReviewEntry.Status.PENDING).count() == 2
+
+
+def test_background_sync_sends_kept_taps_with_no_page_open(phone_page, world, shift, password):
+    volunteer = phone_page
+    open_recording(volunteer, world, shift, password)
+    go_offline(volunteer)
+    for _tap in range(3):
+        volunteer.get_by_role("button", name=SERVICE).click()
+    wait_for_pending(volunteer, 3)
+    tags = volunteer.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
+    assert "xks-outbox" in tags  # the phone asked to be woken when the connection is back
+
+    # The volunteer leaves the recording page: only a picture of the site is open, no page script.
+    volunteer.goto(f"{volunteer.base_url}/static/icons/icon-192.png")
+    go_online(volunteer)
+    devtools = volunteer.context.new_cdp_session(volunteer)
+    registrations = []
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
+    devtools.send("ServiceWorker.enable")
+    volunteer.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    for _wait in range(50):
+        if registrations:
+            break
+        volunteer.wait_for_timeout(100)
+    registration = next(r for r in registrations if not r["isDeleted"])
+    # What Chromium does when the connection comes back, done at once.
+    devtools.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": volunteer.base_url,
+            "registrationId": registration["registrationId"],
+            "tag": "xks-outbox",
+            "lastChance": False,
+        },
+    )
+    for _wait in range(100):
+        if HelpRecord.objects.filter(session=shift).count() == 3:
+            break
+        volunteer.wait_for_timeout(100)
+    assert HelpRecord.objects.filter(session=shift).count() == 3
+
+    # Back on the recording page: nothing is left to send and the three are shown saved.
+    volunteer.goto(f"{volunteer.base_url}/communes/{world['commune'].code}/sessions/{shift.pk}/record/")
+    wait_for_pending(volunteer, 0)
+    assert volunteer.locator("#entries [data-client-id]").count() == 3
+    assert HelpRecord.objects.filter(session=shift).count() == 3

@@ -274,3 +274,21 @@ def test_the_manifest_and_service_worker_are_served(client):
     worker = client.get(reverse("sessions:service_worker"))
     assert worker.status_code == 200
     assert worker["Service-Worker-Allowed"] == "/"
+
+
+def test_entries_kept_by_another_account_are_not_recorded_under_this_one(client_as, world, shift):
+    client = client_as("volunteer")
+    body = {
+        "sent_at": ms(timezone.now()),
+        "user": world["users"]["team_leader"].pk,
+        "entries": [entry(shift)],
+    }
+    response = client.post(SYNC, json.dumps(body), content_type="application/json")
+    assert response.status_code == 409
+    assert "tài khoản khác" in response.json()["error"]
+    assert not HelpRecord.objects.filter(session=shift).exists()
+
+    body["user"] = world["users"]["volunteer"].pk
+    response = client.post(SYNC, json.dumps(body), content_type="application/json")
+    assert response.json()["results"][0]["status"] == "saved"
+    assert HelpRecord.objects.filter(session=shift).count() == 1
