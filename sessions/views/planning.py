@@ -12,6 +12,7 @@ from sessions.forms import (
     HelpSessionForm,
     SessionBatchForm,
 )
+from sessions.models import HelpRecord, ReviewEntry
 from sessions.selectors import (
     session_figures,
 )
@@ -77,6 +78,9 @@ def session_detail(request, session):
         "can_read_records": session.allowed["session.read_records"],
     }
     if context["can_mark"]:
+        # What phones sent that needs the secretary, said where the shift is looked at.
+        context["waiting_review"] = session.review_entries.filter(status=ReviewEntry.Status.PENDING).count()
+        context["sent_late"] = HelpRecord.objects.counted().filter(session=session, sent_late=True).count()
         taken = session.attendances.filter(withdrawn_at__isnull=True).values("volunteer")
         context["assignable"] = Volunteer.objects.filter(commune=session.commune, is_active=True).exclude(
             pk__in=taken

@@ -48,6 +48,11 @@ def record_page(request, session):
         "campaign_services": campaign_services,
         "categories": categories,
         "entries": user_entries(session=session, user=request.user),
+        # Entries of this user that the server kept for the secretary: the volunteer sees what
+        # became of them.
+        "my_reviews": session.review_entries.filter(recorded_by=request.user)
+        .select_related("service")
+        .order_by("-arrived_at")[:10],
         "tally_form": TallyForm(session=session),
         # For the outbox (static/js/outbox.js): the totals' moment, and the shift's hours to warn
         # before recording outside them.

@@ -143,6 +143,10 @@ def test_an_entry_made_before_the_shift_closed_is_accepted_late_with_both_times(
         reverse("sessions:session_records", kwargs={"code": shift.commune_id, "session_id": shift.pk})
     )
     assert "gửi muộn" in page.content.decode()
+    detail = client_as("secretary").get(
+        reverse("sessions:session_detail", kwargs={"code": shift.commune_id, "session_id": shift.pk})
+    )
+    assert "1 mục đến sau khi ca đã chốt (gửi muộn)." in detail.content.decode()
 
 
 def test_an_entry_made_after_closing_or_past_the_grace_period_waits_for_review(client_as, world, shift):
@@ -154,6 +158,14 @@ def test_an_entry_made_after_closing_or_past_the_grace_period_waits_for_review(c
     assert by_id(response)[late["client_id"]]["status"] == "review"
     assert "48 giờ" in by_id(response)[late["client_id"]]["message"]
     assert not HelpRecord.objects.filter(client_id=late["client_id"]).exists()
+    kwargs = {"code": shift.commune_id, "session_id": shift.pk}
+    detail = client_as("secretary").get(reverse("sessions:session_detail", kwargs=kwargs)).content.decode()
+    assert "1 mục gửi từ điện thoại đang chờ bạn xem xét." in detail
+    # The volunteer sees it kept, on the shift's recording page, with the reason.
+    page = client_as("volunteer").get(reverse("sessions:record_page", kwargs=kwargs)).content.decode()
+    kept = page[page.index('data-testid="my-reviews"') :].split("</ul>")[0]
+    assert "chờ xem xét" in kept
+    assert "48 giờ" in kept
 
 
 def test_the_phone_clock_offset_is_corrected(client_as, world, shift):
