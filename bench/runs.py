@@ -1,5 +1,6 @@
 """The four measurements of `make bench`. Every figure is paired with a baseline from the same run."""
 
+import contextlib
 import datetime
 import http.client
 import json
@@ -209,16 +210,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def sustained(seconds: float, clients: int, workers: int) -> dict:
-    """Recording through gunicorn on loopback with concurrent clients, for a fixed time; then the
-    floor view the same way, as the baseline (clients and server share the machine's cores)."""
-    session = _today_shift()
-    service = Service.objects.get(code="vneid_install")
-    user = get_user_model().objects.get(username="bench.volunteer")
-    login = Client()
-    login.force_login(user)
-    session_cookie = login.cookies["sessionid"].value
-    csrf = _get_new_csrf_string()
+@contextlib.contextmanager
+def _gunicorn(workers: int):
+    """The app under gunicorn on a free loopback port, as deployed; yields the port."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(
@@ -237,17 +231,6 @@ def sustained(seconds: float, clients: int, workers: int) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    record_path = reverse(
-        "sessions:record_create", kwargs={"code": session.commune_id, "session_id": session.pk}
-    )
-    floor_path = reverse("bench_floor", args=[session.pk, session.commune_id, service.pk])
-    headers = {
-        "Cookie": f"sessionid={session_cookie}; csrftoken={csrf}",
-        "X-CSRFToken": csrf,
-        "HX-Request": "true",
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Host": "127.0.0.1",
-    }
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -256,11 +239,45 @@ def sustained(seconds: float, clients: int, workers: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.2)
-        app = _hammer(port, record_path, headers, seconds, clients)
-        floor = _hammer(port, floor_path, headers, seconds, clients)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _signed_in(username: str) -> tuple[dict, str]:
+    """Headers of a signed-in browser (session and CSRF cookies), and the session key."""
+    user = get_user_model().objects.get(username=username)
+    login = Client()
+    login.force_login(user)
+    session_cookie = login.cookies["sessionid"].value
+    csrf = _get_new_csrf_string()
+    headers = {
+        "Cookie": f"sessionid={session_cookie}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Host": "127.0.0.1",
+    }
+    return headers, session_cookie
+
+
+def sustained(seconds: float, clients: int, workers: int) -> dict:
+    """Recording through gunicorn on loopback with concurrent clients, for a fixed time; then the
+    floor view the same way, as the baseline (clients and server share the machine's cores)."""
+    session = _today_shift()
+    service = Service.objects.get(code="vneid_install")
+    headers, _key = _signed_in("bench.volunteer")
+    headers.update({"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
+    record_path = reverse(
+        "sessions:record_create", kwargs={"code": session.commune_id, "session_id": session.pk}
+    )
+    floor_path = reverse("bench_floor", args=[session.pk, session.commune_id, service.pk])
+
+    def tap_body():
+        return f"service=vneid_install&citizen_count=1&client_id={uuid.uuid4()}", 1
+
+    with _gunicorn(workers) as port:
+        app = _hammer(port, record_path, headers, seconds, clients, tap_body, _created)
+        floor = _hammer(port, floor_path, headers, seconds, clients, tap_body, _created)
     return {
         "what": f"recording through gunicorn ({workers} workers, {clients} clients, {seconds:.0f} s)",
         **app,
@@ -269,29 +286,166 @@ def sustained(seconds: float, clients: int, workers: int) -> dict:
     }
 
 
-def _hammer(port: int, path: str, headers: dict, seconds: float, clients: int) -> dict:
-    """POST new entries from `clients` threads with keep-alive for `seconds`; count 201s."""
+def _created(status: int, _body: bytes, sent: int) -> int:
+    return sent if status == 201 else 0
+
+
+def sync(seconds: float, clients: int, workers: int, batch: int = 200) -> dict:
+    """A phone's kept entries through gunicorn: POST /my/sync/ with `batch` new entries each, from
+    concurrent clients, for a fixed time; counted are the entries the server answered "saved".
+    The baseline reads the same JSON and inserts the rows in one statement, with no rules."""
+    session = _today_shift()
+    service = Service.objects.get(code="vneid_install")
+    user = get_user_model().objects.get(username="bench.volunteer")
+    headers, _key = _signed_in("bench.volunteer")
+    headers["Content-Type"] = "application/json"
+    floor_path = reverse("bench_floor_batch", args=[session.pk, session.commune_id, service.pk])
+
+    def batch_body():
+        now = round(time.time() * 1000)
+        entries = [
+            {
+                "client_id": str(uuid.uuid4()),
+                "session": session.pk,
+                "kind": "tap",
+                "service": service.code,
+                "citizen_count": 1,
+                "device_time": now,
+            }
+            for _ in range(batch)
+        ]
+        return json.dumps({"sent_at": now, "user": user.pk, "entries": entries}), batch
+
+    def saved(status: int, body: bytes, sent: int) -> int:
+        if status != 200:
+            return 0
+        return sum(result["status"] == "saved" for result in json.loads(body)["results"])
+
+    with _gunicorn(workers) as port:
+        app = _hammer(port, reverse("sessions:record_sync"), headers, seconds, clients, batch_body, saved)
+        floor = _hammer(port, floor_path, headers, seconds, clients, batch_body, _created)
+    return {
+        "what": f"batch sync of {batch} through gunicorn "
+        f"({workers} workers, {clients} clients, {seconds:.0f} s)",
+        **app,
+        "baseline": floor,
+        "ratio": round(floor["records_per_second"] / app["records_per_second"], 2),
+    }
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+# A phone in a village (issue 11): 400 kbps each way, 400 ms round trip, a CPU four times slower.
+SLOW_LINK = {"latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+SLOW_CPU = 4
+
+# Notes the moment of each tap on a service button and the moment the volunteer's count changes.
+_WATCH_TAPS = """
+() => {
+  window.benchTaps = [];
+  let tappedAt = null;
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("button[data-service]")) tappedAt = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (tappedAt !== null) { window.benchTaps.push(performance.now() - tappedAt); tappedAt = null; }
+  }).observe(document.getElementById("my-total"), { childList: true, characterData: true, subtree: true });
+}
+"""
+_ONE_REQUEST = """
+async () => {
+  const started = performance.now();
+  await fetch("/healthz", { cache: "no-store" });
+  return performance.now() - started;
+}
+"""
+
+
+def tap_to_count(taps: int) -> dict:
+    """Debian's Chromium at phone size on a throttled link and CPU, driven by Playwright: the time
+    from a tap to the volunteer's count changing on screen. The baseline is one request on the same
+    link: the count no longer waits for the network."""
+    from playwright.sync_api import sync_playwright
+
+    session = _today_shift()
+    headers, session_key = _signed_in("bench.volunteer")
+    csrf = headers["X-CSRFToken"]
+    record_path = reverse(
+        "sessions:record_page", kwargs={"code": session.commune_id, "session_id": session.pk}
+    )
+    with _gunicorn(2) as port, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"
+            )
+            base = f"http://127.0.0.1:{port}"
+            context.add_cookies(
+                [
+                    {"name": "sessionid", "value": session_key, "url": base},
+                    {"name": "csrftoken", "value": csrf, "url": base},
+                ]
+            )
+            page = context.new_page()
+            page.goto(base + record_path)
+            page.locator("#outbox-bar").wait_for()
+            devtools = context.new_cdp_session(page)
+            devtools.send("Network.enable")
+            devtools.send("Network.emulateNetworkConditions", {"offline": False, **SLOW_LINK})
+            devtools.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_CPU})
+            page.evaluate(_WATCH_TAPS)
+            button = page.locator("button[data-service=vneid_install]").first
+            for done in range(taps):
+                button.click()
+                page.wait_for_function("n => window.benchTaps.length > n", arg=done, timeout=30_000)
+                page.wait_for_timeout(300)  # a volunteer's pace, not a burst
+            tap_ms = page.evaluate("window.benchTaps")
+            request_ms = [page.evaluate(_ONE_REQUEST) for _ in range(max(5, taps // 3))]
+            page.wait_for_function(
+                "document.querySelector('[data-testid=pending]').dataset.count === '0'", timeout=120_000
+            )
+        finally:
+            browser.close()
+    saved = HelpRecord.objects.filter(session=session, deleted_at__isnull=True).count()
+    app, baseline = summary([ms / 1000 for ms in tap_ms]), summary([ms / 1000 for ms in request_ms])
+    return {
+        "what": "tap to count on a throttled phone (400 kbps, 400 ms RTT, 4x CPU)",
+        "app": {**app, "taps": len(tap_ms), "saved": saved},
+        "baseline": baseline,
+        "ratio": round(app["median_ms"] / baseline["median_ms"], 2),
+    }
+
+
+def _hammer(port: int, path: str, headers: dict, seconds: float, clients: int, make_body, count_ok) -> dict:
+    """POST bodies from `clients` threads with keep-alive for `seconds`. `make_body()` gives a body
+    and how many entries it carries; `count_ok(status, body, sent)` how many of them were saved."""
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def hammer():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         ok = errors = 0
         while time.monotonic() < stop:
-            body = f"service=vneid_install&citizen_count=1&client_id={uuid.uuid4()}"
+            body, sent = make_body()
             try:
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
-                if response.status == 201:
-                    ok += 1
-                else:
-                    errors += 1
+                saved = count_ok(response.status, response.read(), sent)
+                ok += saved
+                errors += sent - saved
             except (OSError, http.client.HTTPException):
-                errors += 1
+                errors += sent
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         with lock:
             counts["ok"] += ok
             counts["errors"] += errors
@@ -346,7 +500,7 @@ def sizes() -> dict:
     }
 
 
-MEASURES = ("dashboard", "overview", "recording", "sustained", "export")
+MEASURES = ("dashboard", "overview", "recording", "sustained", "sync", "tap_to_count", "export")
 
 
 def run_all(quick: bool = False, only: tuple[str, ...] = MEASURES) -> dict:
@@ -361,6 +515,10 @@ def run_all(quick: bool = False, only: tuple[str, ...] = MEASURES) -> dict:
         "sustained": lambda: sustained(
             seconds=3 if quick else 20, clients=4 if quick else 16, workers=2 if quick else 4
         ),
+        "sync": lambda: sync(
+            seconds=3 if quick else 20, clients=2 if quick else 4, workers=2 if quick else 4
+        ),
+        "tap_to_count": lambda: tap_to_count(taps=10 if quick else 30),
         "export": export,
     }
     for name in MEASURES:
@@ -392,6 +550,20 @@ def table(results: dict) -> str:
             f"{sustained['what']}: {sustained['records_per_second']} records/s, "
             f"{sustained['ok']:,} saved, {sustained['errors']} errors; floor view "
             f"{floor['records_per_second']} rows/s, {floor['errors']} errors"
+        )
+    if "sync" in results:
+        row = results["sync"]
+        lines.append(
+            f"{row['what']}: {row['records_per_second']} entries/s, {row['ok']:,} saved, "
+            f"{row['errors']} errors;"
+            f" floor (one INSERT per batch) {row['baseline']['records_per_second']} rows/s"
+        )
+    if "tap_to_count" in results:
+        row = results["tap_to_count"]
+        lines.append(
+            f"{row['what']}: tap to count median {row['app']['median_ms']:.0f} ms, "
+            f"p95 {row['app']['p95_ms']:.0f} ms;"
+            f" one request on that link {row['baseline']['median_ms']:.0f} ms ({row['ratio']:.2f}x)"
         )
     if "export" in results:
         export = results["export"]

@@ -18,3 +18,6 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 # Measure as production runs, whatever DEBUG the shell has.
 DEBUG = False
+# The phone page's scripts, served by whitenoise straight from the app's static folders (no
+# collectstatic needed before a run).
+WHITENOISE_USE_FINDERS = True

@@ -79,5 +79,8 @@ def test_bench_runs_end_to_end_at_a_tiny_size(postgresql, taxonomy, tmp_path):
         assert results[key]["app"]["median_ms"] > 0 and results[key]["baseline"]["median_ms"] > 0
         assert results[key]["app"]["queries"] > 0
     assert results["sustained"]["errors"] == 0 and results["sustained"]["ok"] > 0
+    assert results["sync"]["errors"] == 0 and results["sync"]["ok"] >= 200
+    taps = results["tap_to_count"]["app"]
+    assert taps["taps"] == 10 and taps["saved"] == 10  # each tap counted on screen, then saved once
     assert results["export"]["rows"] > 0
     assert "records/s" in result.stdout
