@@ -113,6 +113,7 @@ def record_create(
     device_time: datetime.datetime | None = None,
     made_at: datetime.datetime | None = None,
     accepted_by=None,
+    totals: bool = True,
     **details,
 ) -> "Recorded":
     """Record citizens helped: the one write path of a tap, a tally, a synced entry and a reviewed
@@ -124,7 +125,9 @@ def record_create(
     offset; `device_time` is the phone's clock as it said): such an entry follows the late-arrival
     rules and raises NeedsReview when they cannot accept it. `accepted_by` is the secretary who
     accepted a reviewed entry: the timing rules and the closing are then waived, not a cancellation.
-    On a shift at a hamlet (or door to door in one), an entry without a hamlet takes the shift's."""
+    On a shift at a hamlet (or door to door in one), an entry without a hamlet takes the shift's.
+    Without `totals` (a batch from a phone asks for them once at its end), the shift's citizens
+    are not summed and the returned totals are None."""
     client_id = client_id or uuid.uuid4()
     now = timezone.now()
     synced = made_at is not None or accepted_by is not None
@@ -170,7 +173,7 @@ def record_create(
     )
     try:
         with transaction.atomic():
-            locked, session_total, my_total = _shift_now(session, recorded_by, lock=True)
+            locked, session_total, my_total = _shift_now(session, recorded_by, lock=True, totals=totals)
             if not synced:
                 check_open(locked)
             elif locked.is_cancelled:
@@ -184,6 +187,8 @@ def record_create(
         if existing is None:
             raise
         return _again(existing, session, recorded_by, service, citizen_count)
+    if not totals:
+        return Recorded(record, True, None, None)
     # The totals were read with the lock, before the insert: add this entry.
     return Recorded(record, True, session_total + citizen_count, my_total + citizen_count)
 
@@ -194,8 +199,8 @@ class Recorded(NamedTuple):
 
     record: HelpRecord
     created: bool
-    session_total: int
-    my_total: int
+    session_total: int | None
+    my_total: int | None
 
 
 def _again(existing: HelpRecord, session: HelpSession, user, service, citizen_count) -> Recorded:
@@ -225,10 +230,18 @@ class SyncAnswer:
     message: str = ""
 
 
-def entry_sync(*, entry: SyncedEntry, recorded_by, volunteer: Volunteer | None) -> SyncAnswer:
+_LOOK_IT_UP = object()
+
+
+def entry_sync(
+    *, entry: SyncedEntry, recorded_by, volunteer: Volunteer | None, kept=_LOOK_IT_UP
+) -> SyncAnswer:
     """Save one synced entry through record_create, or keep it for review when the late-arrival
-    rules cannot accept it. All or nothing for this entry; a refusal raises SessionError."""
-    kept = ReviewEntry.objects.filter(client_id=entry.client_id).first()
+    rules cannot accept it. All or nothing for this entry; a refusal raises SessionError.
+    `kept` is the entry's ReviewEntry or None when the caller looked it up already (a batch looks
+    up all its entries in one query; see kept_entries)."""
+    if kept is _LOOK_IT_UP:
+        kept = ReviewEntry.objects.filter(client_id=entry.client_id).first()
     if kept is not None and kept.status != ReviewEntry.Status.ACCEPTED:
         if kept.recorded_by_id != recorded_by.pk or kept.session_id != entry.session.pk:
             raise SessionError(
@@ -246,6 +259,7 @@ def entry_sync(*, entry: SyncedEntry, recorded_by, volunteer: Volunteer | None) 
             volunteer=volunteer,
             device_time=entry.device_time,
             made_at=entry.made_at,
+            totals=False,
             **entry.details,
         )
     except NeedsReview as held:
@@ -268,6 +282,11 @@ def entry_sync(*, entry: SyncedEntry, recorded_by, volunteer: Volunteer | None) 
             pass  # the same entry, kept by a request that won the race
         return SyncAnswer("review", message=str(held))
     return SyncAnswer("saved" if created else "duplicate", record=record)
+
+
+def kept_entries(client_ids) -> dict:
+    """The entries kept for review among `client_ids`, by client id, in one query."""
+    return {entry.client_id: entry for entry in ReviewEntry.objects.filter(client_id__in=list(client_ids))}
 
 
 @transaction.atomic
@@ -331,40 +350,45 @@ _SHIFT_ID, _USER_ID = -7_400_001, -7_400_002
 _shift_now_sql: dict[str, tuple[str, list]] = {}
 
 
-def _shift_now_statement() -> tuple[str, list]:
-    if connection.vendor not in _shift_now_sql:
-        counted = HelpRecord.objects.counted().filter(session=OuterRef("pk")).order_by().values("session")
+def _shift_now_statement(totals: bool) -> tuple[str, list]:
+    key = (connection.vendor, totals)
+    if key not in _shift_now_sql:
+        query = HelpSession.objects.filter(pk=_SHIFT_ID)
+        if totals:
+            counted = HelpRecord.objects.counted().filter(session=OuterRef("pk")).order_by().values("session")
 
-        def citizens(records) -> Coalesce:
-            return Coalesce(Subquery(records.annotate(total=Sum("citizen_count")).values("total")), 0)
+            def citizens(records) -> Coalesce:
+                return Coalesce(Subquery(records.annotate(total=Sum("citizen_count")).values("total")), 0)
 
-        query = (
-            HelpSession.objects.filter(pk=_SHIFT_ID)
-            .annotate(
+            query = query.annotate(
                 session_total=citizens(counted), my_total=citizens(counted.filter(recorded_by=_USER_ID))
-            )
-            .values_list("status", "closed_at", "session_total", "my_total")
-        )
-        _shift_now_sql[connection.vendor] = query.query.sql_with_params()
-    return _shift_now_sql[connection.vendor]
+            ).values_list("status", "closed_at", "session_total", "my_total")
+        else:
+            query = query.values_list("status", "closed_at")
+        _shift_now_sql[key] = query.query.sql_with_params()
+    return _shift_now_sql[key]
 
 
-def _shift_now(session: HelpSession, user, *, lock: bool) -> tuple[HelpSession, int, int]:
-    """The shift's status and its citizens (all, and `user`'s) as they are now, in one query.
+def _shift_now(
+    session: HelpSession, user, *, lock: bool, totals: bool = True
+) -> tuple[HelpSession, int, int]:
+    """The shift's status and its citizens (all, and `user`'s) as they are now, in one query
+    (without `totals`, only its status, and the totals are None).
 
     With `lock`, the shift stays locked until the transaction ends so that it cannot be cancelled
     or closed meanwhile (session_cancel and session_close take FOR UPDATE). The lock is FOR KEY
     SHARE, so volunteers recording on the same shift at the same moment do not wait for each other;
     Django's ORM has no such mode, so it is added to the ORM's own SQL (SQLite writes one at a time
     and needs none)."""
-    sql, template = _shift_now_statement()
+    sql, template = _shift_now_statement(totals)
     ids = {_SHIFT_ID: session.pk, _USER_ID: user.pk}
     params = [ids.get(value, value) if isinstance(value, int) else value for value in template]
     if lock and connection.vendor == "postgresql":
         sql += " FOR KEY SHARE"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        status, closed_at, session_total, my_total = cursor.fetchone()
+        row = cursor.fetchone()
+    status, closed_at, session_total, my_total = row if totals else (*row, None, None)
     if connection.vendor == "sqlite":
         closed_at = HelpSession._meta.get_field("closed_at").to_python(closed_at)
     return HelpSession(pk=session.pk, status=status, closed_at=closed_at), session_total, my_total

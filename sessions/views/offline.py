@@ -105,7 +105,19 @@ def _details(raw: dict, session: HelpSession) -> dict:
     return details
 
 
-def _sync_one(request, raw, offset: datetime.timedelta, shifts: dict, volunteer, touched: dict) -> dict:
+def _client_ids(entries: list) -> list[uuid.UUID]:
+    ids = []
+    for raw in entries:
+        try:
+            ids.append(uuid.UUID(str(raw.get("client_id"))))
+        except (AttributeError, ValueError):
+            continue  # answered on its own, as not readable or without a valid id
+    return ids
+
+
+def _sync_one(
+    request, raw, offset: datetime.timedelta, shifts: dict, volunteer, touched: dict, kept: dict
+) -> dict:
     if not isinstance(raw, dict):
         return {"client_id": "", "status": "refused", "message": _("This entry is not readable.")}
     answer = {"client_id": str(raw.get("client_id") or "")[:64]}
@@ -148,6 +160,7 @@ def _sync_one(request, raw, offset: datetime.timedelta, shifts: dict, volunteer,
             ),
             recorded_by=request.user,
             volunteer=volunteer,
+            kept=kept.get(client_id),
         )
     except (Refused, services.SessionError) as refused:
         answer.update(status="refused", message=str(refused))
@@ -202,7 +215,8 @@ def record_sync(request):
     volunteer = scope_for(request.user).volunteer
     shifts: dict = {}
     touched: dict = {}
-    results = [_sync_one(request, raw, offset, shifts, volunteer, touched) for raw in entries]
+    kept = services.kept_entries(_client_ids(entries))
+    results = [_sync_one(request, raw, offset, shifts, volunteer, touched, kept) for raw in entries]
     totals = {
         str(pk): recording_totals(session=session, user=request.user) for pk, session in touched.items()
     }
