@@ -218,3 +218,29 @@ def test_background_sync_sends_kept_taps_with_no_page_open(phone_page, world, sh
     wait_for_pending(volunteer, 0)
     assert volunteer.locator("#entries [data-client-id]").count() == 3
     assert HelpRecord.objects.filter(session=shift).count() == 3
+
+
+def test_signing_out_forgets_the_kept_pages_and_entries(phone_page, world, shift, password):
+    volunteer = phone_page
+    open_recording(volunteer, world, shift, password)
+    record_url = volunteer.url
+    volunteer.wait_for_function("caches.keys().then((names) => names.length > 0)")
+    kept = volunteer.evaluate(
+        "caches.open('xks-pages-v1').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+    )
+    assert record_url in kept  # the volunteer's recording page is kept for a day without signal
+    assert 'data-testid="record-panel"' in volunteer.content()
+
+    # The dropdown holding "Đăng xuất" is in the collapsed menu on a phone: submit its form.
+    volunteer.evaluate("document.querySelector('form[data-sign-out]').requestSubmit()")
+    volunteer.wait_for_url("**/accounts/**")
+    volunteer.wait_for_function("caches.keys().then((names) => names.length === 0)")
+    databases = volunteer.evaluate("indexedDB.databases().then((all) => all.map((d) => d.name))")
+    assert "xks-outbox" not in databases
+
+    # Offline, the recording page is no longer on this phone: the next user sees nothing of it.
+    volunteer.context.set_offline(True)
+    volunteer.goto(record_url)
+    assert 'data-testid="record-panel"' not in volunteer.content()
+    assert "Không có kết nối" in volunteer.content()
+    volunteer.context.set_offline(False)
