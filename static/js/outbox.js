@@ -352,7 +352,10 @@
 
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data && event.data.type === "outbox-sent") render();
+      if (!event.data || event.data.type !== "outbox-sent") return;
+      const reviews = event.data.reviews || [];
+      if (reviews.length) toast(`${texts.review}: ${reviews.join(" · ")}`, "warning");
+      render();
     });
   }
   window.addEventListener("online", () => {

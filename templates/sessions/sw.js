@@ -84,6 +84,7 @@ self.addEventListener("message", (event) => {
 // rejects, so that the browser tries again later by itself.
 async function sendKeptEntries() {
   const db = await XksOutbox.openDatabase();
+  const reviews = [];
   try {
     const sender = await db.get("meta", "sender");
     if (!sender) return;
@@ -91,13 +92,15 @@ async function sendKeptEntries() {
       const outcome = await XksOutbox.send(db, sender);
       if (outcome.status === "signed_out") break; // the page says so at its next visit
       if (outcome.status !== "sent" && outcome.status !== "empty") throw new Error(outcome.status);
+      reviews.push(...outcome.reviews);
       if (!outcome.more) break;
     }
   } finally {
     db.close();
   }
   const windows = await self.clients.matchAll({ type: "window" });
-  windows.forEach((client) => client.postMessage({ type: "outbox-sent" }));
+  // An open page says what became of them, as if it had sent them itself.
+  windows.forEach((client) => client.postMessage({ type: "outbox-sent", reviews }));
 }
 
 self.addEventListener("sync", (event) => {
