@@ -34,3 +34,15 @@ if os.environ.get("XKS_TEST_EXPORT_PAUSE"):
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+# The browser tests' pages are served by threads of a live server, several at once (a page, its
+# service worker, its outbox). An in-memory SQLite database would be one connection shared by all
+# of them, where one thread's failed statement breaks the others' transactions; a file gives each
+# thread its own connection, as production has. IMMEDIATE transactions wait for the write lock at
+# BEGIN instead of failing on it halfway.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"xks-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
