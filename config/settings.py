@@ -89,6 +89,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Pages ask small questions; starting parallel query workers for them costs more (~20 ms each
     # on two cores) than it saves. Measured in docs/performance.md.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
+    # A database that does not answer (a dropped link, a host gone) fails a request in seconds,
+    # answered 503 by config.middleware, instead of holding the worker for the system's TCP time-out.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

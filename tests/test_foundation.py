@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,28 @@ def test_an_english_browser_still_gets_vietnamese_until_the_switch(client):
     assert response.headers["Content-Language"] == "vi"
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign in" in client.get(reverse("login")).content.decode()
+
+
+def test_a_database_that_never_answers_is_given_up_in_seconds_not_waited_for():
+    # A server that takes the connection and says nothing, as a dropped link or a frozen host does.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        url = f"postgres://postgres@127.0.0.1:{port}/xks"
+        result = subprocess.run(
+            [sys.executable, "manage.py", "showmigrations", "sessions"],
+            cwd=PROJECT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DEBUG": "1",
+                "DATABASE_URL": url,
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,  # without a connect time-out it would wait for the system's, minutes
+        )
+    assert result.returncode != 0
+    assert result.stderr.startswith("Database error: ")
+    assert "timeout" in result.stderr
