@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench import sql
+from bench.chromium import FLAGS, chromium_path
 from bench.stats import summary, timed
 from reports.periods import Period
 from sessions.models import Attendance, HelpRecord, HelpSession, Service
@@ -333,16 +334,6 @@ def sync(seconds: float, clients: int, workers: int, batch: int = 200) -> dict:
     }
 
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 # A phone in a village (issue 11): 400 kbps each way, 400 ms round trip, a CPU four times slower.
 SLOW_LINK = {"latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 SLOW_CPU = 4
@@ -382,7 +373,7 @@ def tap_to_count(taps: int) -> dict:
         "sessions:record_page", kwargs={"code": session.commune_id, "session_id": session.pk}
     )
     with _gunicorn(2) as port, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS)
         try:
             context = browser.new_context(
                 viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"

@@ -1,27 +1,15 @@
 """Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium); no browser download."""
 
 import os
-import shutil
 
 import pytest
 
-CHROMIUM_CANDIDATES = [
-    os.environ.get("CHROMIUM_PATH", ""),
-    "/usr/bin/chromium",
-    shutil.which("chromium") or "",
-]
-
-
-def _chromium_path() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
+from bench.chromium import FLAGS, chromium_path
 
 
 @pytest.fixture(scope="session")
 def browser():
-    path = _chromium_path()
+    path = chromium_path()
     if path is None:
         reason = "no Chromium found at /usr/bin/chromium (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -35,17 +23,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=path,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                # Containers often give /dev/shm only 64 MB; Chromium's renderers then stall.
-                "--disable-dev-shm-usage",
-            ],
+            args=FLAGS,
             timeout=60_000,
         )
         yield browser
@@ -63,16 +41,23 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
+def phone_context(browser, **options):
+    """A phone-sized Chromium context in Vietnamese, in Vietnam's time zone."""
     context = browser.new_context(
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
+        **options,
     )
     context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = phone_context(browser)
     page = context.new_page()
     page.base_url = live_server.url
     yield page

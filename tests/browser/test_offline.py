@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from sessions import services
 from sessions.models import HelpRecord, HelpSession, ReviewEntry
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import phone_context, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,15 +113,7 @@ def test_an_answer_lost_after_the_server_saved_still_leaves_one_row(
 ):
     # The outbox alone, without the service worker: Chromium does not always show a request that a
     # worker-controlled page lets through to the network to Playwright's routing.
-    context = browser.new_context(
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        service_workers="block",
-    )
-    context.set_default_timeout(15_000)
+    context = phone_context(browser, service_workers="block")
     volunteer = context.new_page()
     volunteer.base_url = live_server.url
     sign_in(volunteer, "volunteer", password)
