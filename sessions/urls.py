@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions.views import attendance, campaigns, lists, offline, planning, recording
+from sessions.views import attendance, calendars, campaigns, lists, offline, planning, recording
 
 app_name = "sessions"
 
@@ -34,6 +34,12 @@ urlpatterns = [
     path(session + "review/<int:entry_id>/accept/", recording.review_accept, name="review_accept"),
     path(session + "review/<int:entry_id>/reject/", recording.review_reject, name="review_reject"),
     path("my/sync/", offline.record_sync, name="record_sync"),
+    path("my/calendar/", calendars.my_calendar, name="my_calendar"),
+    path(commune + "calendar/", calendars.commune_calendar, name="commune_calendar"),
+    path("calendar/<str:feed_token>.ics", calendars.calendar_feed, name="calendar_feed"),
+    path(session + "calendar.ics", calendars.session_ics, name="session_ics"),
+    path(session + "qr/", calendars.session_qr, name="session_qr"),
+    path(session + "check-in/<str:checkin_code>/", calendars.session_checkin, name="session_checkin"),
     path("my/offline-pages/", offline.offline_pages, name="offline_pages"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("sw.js", offline.service_worker, name="service_worker"),

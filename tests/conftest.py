@@ -186,6 +186,9 @@ def world(db, taxonomy):
         volunteer=member,
         reason="kept for the access walk",
     )
+    from sessions.models import CalendarFeed
+
+    feed = CalendarFeed.objects.create(user=users["secretary"], kind="commune", commune=commune)
     from reports.models import Certificate, Export
 
     export = Export.objects.create(
@@ -241,6 +244,8 @@ def world(db, taxonomy):
             "certificate_code": certificate.code,
             "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
             "token": default_token_generator.make_token(invited),
+            "feed_token": feed.token,
+            "checkin_code": session_services.checkin_code_for(session),
         },
     }
 

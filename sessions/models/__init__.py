@@ -1,6 +1,7 @@
 """The sessions app's models, one module per feature: the service catalogue, campaigns, shifts and
 attendance, and records of help."""
 
+from sessions.models.calendars import CalendarFeed
 from sessions.models.campaigns import Campaign, CampaignTarget
 from sessions.models.catalogue import Bilingual, PlaceKind, Service, ServiceCategory
 from sessions.models.records import MAX_TALLY, CitizenContact, HelpRecord, RecordChange, ReviewEntry
@@ -10,6 +11,7 @@ __all__ = [
     "MAX_TALLY",
     "Attendance",
     "Bilingual",
+    "CalendarFeed",
     "Campaign",
     "CampaignTarget",
     "CitizenContact",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,12 @@ class HelpSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Any change through save() (planning, cancelling, closing): calendar feeds send it as the
+    # event's revision, so that phones replace what they kept.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+    # The secret in the check-in QR code posted at the desk (made when the code is first printed):
+    # scanning it proves the volunteer is at the shift's place.
+    checkin_code = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     objects = HelpSessionQuerySet.as_manager()
 
@@ -165,6 +172,12 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     marked_at = models.DateTimeField(null=True, blank=True)
+    # Self check-in by scanning the shift's QR code at the desk (docs/counting.md).
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    # Scanned in without having signed up, been assigned or being of the shift's team: the
+    # volunteer confirmed they joined; the secretary sees it flagged.
+    joined_by_scan = models.BooleanField(_("joined by scanning"), default=False, db_default=False)
 
     objects = AttendanceQuerySet.as_manager()
 

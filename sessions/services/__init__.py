@@ -1,6 +1,16 @@
 """Writes of the sessions app, one module per feature: shifts and attendance (`shifts`), records
 of help (`records`). Callers use `from sessions import services` and the names below."""
 
+from sessions.services.checkin import (
+    CHECK_IN_OPENS,
+    NotExpected,
+    Scan,
+    attendance_scan,
+    calendar_feed_get_or_create,
+    calendar_feed_revoke,
+    check_in_window,
+    checkin_code_for,
+)
 from sessions.services.records import (
     CONTACT_RETENTION_DAYS,
     NeedsReview,
@@ -34,6 +44,14 @@ from sessions.services.shifts import (
 )
 
 __all__ = [
+    "CHECK_IN_OPENS",
+    "NotExpected",
+    "Scan",
+    "attendance_scan",
+    "calendar_feed_get_or_create",
+    "calendar_feed_revoke",
+    "check_in_window",
+    "checkin_code_for",
     "CONTACT_RETENTION_DAYS",
     "MAX_SESSIONS_PER_BATCH",
     "Mark",

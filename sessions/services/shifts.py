@@ -111,7 +111,7 @@ def session_cancel(*, session: HelpSession) -> HelpSession:
     if session.attendances.filter(present=True).exists():
         raise SessionError(_("Volunteers were marked present on this shift; it cannot be cancelled."))
     session.status = HelpSession.Status.CANCELLED
-    session.save(update_fields=["status"])
+    session.save(update_fields=["status", "updated_at"])
     return session
 
 
@@ -127,14 +127,14 @@ def session_close(*, session: HelpSession, closed_by) -> HelpSession:
     session.status = HelpSession.Status.HELD
     session.closed_at = timezone.now()
     session.closed_by = closed_by
-    session.save(update_fields=["status", "closed_at", "closed_by"])
+    session.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
     return session
 
 
 def session_reopen(*, session: HelpSession) -> HelpSession:
     session.closed_at = None
     session.closed_by = None
-    session.save(update_fields=["closed_at", "closed_by"])
+    session.save(update_fields=["closed_at", "closed_by", "updated_at"])
     return session
 
 
@@ -227,5 +227,5 @@ def attendance_mark(*, session: HelpSession, marks: list[Mark], marked_by) -> li
         saved.append(attendance)
     if any(mark.present for mark in marks) and session.status == HelpSession.Status.PLANNED:
         session.status = HelpSession.Status.HELD
-        session.save(update_fields=["status"])
+        session.save(update_fields=["status", "updated_at"])
     return saved

@@ -63,6 +63,9 @@ def _row(volunteer, attendance=None) -> dict:
     return {
         "volunteer": volunteer,
         "withdrawn_at": attendance.withdrawn_at if attendance else None,
+        "checked_in_at": attendance.checked_in_at if attendance else None,
+        "checked_out_at": attendance.checked_out_at if attendance else None,
+        "joined_by_scan": attendance.joined_by_scan if attendance else False,
         "initial": {
             "volunteer": volunteer.pk,
             "present": {True: "yes", False: "no"}.get(attendance.present) if attendance else None,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.decorators import require
-from access.rules import allows
+from access.rules import allows, permitted
 from access.scope import scope_for
 from sessions.forms import (
     SessionBatchForm,
@@ -19,6 +19,7 @@ from sessions.models import HelpSession
 from sessions.selectors import (
     my_shifts,
     session_list,
+    shifts_now,
     volunteer_totals,
 )
 from sessions.views.shared import session_url
@@ -115,15 +116,9 @@ def my_shifts_view(request):
 
 @require("signed_in")
 def current_shift(request):
-    """The volunteer's shift now (or the nearest today), straight to its recording page."""
-    volunteer = scope_for(request.user).volunteer
-    if volunteer is None:
-        return redirect("sessions:my_shifts")
-    today = my_shifts(volunteer)["today"]
-    now = timezone.localtime().time()
-    current = [s for s in today if not s.is_closed and s.starts_at <= now <= s.ends_at] or [
-        s for s in today if not s.is_closed
-    ]
+    """The shift happening now (or the next one today), straight to its recording page."""
+    found = shifts_now(permitted(request.user, HelpSession, "session.record"))
+    current = found["happening"][:1] or ([found["next"]] if found["next"] else [])
     if not current:
         messages.info(request, _("You have no open shift today. Sign up for one below."))
         return redirect("sessions:my_shifts")

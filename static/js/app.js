@@ -56,3 +56,8 @@ document.addEventListener("submit", function (event) {
   if (form.dataset.sending) { event.preventDefault(); return; }
   form.dataset.sending = "1";
 });
+
+// A "Print" button (the check-in code, a certificate): no inline script needed.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -90,3 +90,15 @@ def test_later_today_is_the_next_shift_not_happening_now(world):
     assert (found["happening"], found["next"]) == ([], shift)
     early = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(13, 40)))
     assert shifts_now(HelpSession.objects.all(), now=early)["happening"] == [shift]  # arriving early
+
+
+def test_the_menus_current_shift_link_opens_the_shift_happening_now(client_as, world):
+    HelpSession.objects.filter(pk=world["session"].pk).update(
+        date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client = client_as("volunteer")
+    response = client.get(reverse("sessions:current_shift"))
+    assert response.status_code == 302 and response.url == reverse("sessions:my_shifts")
+    shift = a_shift(world, *around_now(60, 60))
+    response = client.get(reverse("sessions:current_shift"))
+    assert response.url == record_url(shift)
