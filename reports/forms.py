@@ -98,3 +98,48 @@ class CertificateForm(forms.Form):
             if (last - first) > datetime.timedelta(days=366 * 5):
                 raise ValidationError(_("A certificate covers at most five years."))
         return cleaned
+
+
+# Text typed into a document: printable characters, line breaks kept (Word refuses control
+# characters, and a NUL would break the file).
+_CONTROL = {chr(code) for code in range(32)} - {"\n", "\r", "\t"}
+
+
+def _printable(value: str) -> str:
+    if any(char in _CONTROL for char in value):
+        raise ValidationError(_("Remove the invisible control characters from this text."))
+    return value.strip()
+
+
+class ReportDocumentForm(forms.Form):
+    """What the secretary adds to the monthly report before generating the .docx."""
+
+    number = forms.CharField(
+        label=_("Document number"),
+        max_length=20,
+        required=False,
+        help_text=_("The number before “-BC/ĐTN”, e.g. 12."),
+    )
+    highlights = forms.CharField(
+        label=_("Highlights"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    difficulties = forms.CharField(
+        label=_("Difficulties"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    plans = forms.CharField(
+        label=_("Next month's plan"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    signer = forms.CharField(label=_("Signed by (secretary's full name)"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("number", "highlights", "difficulties", "plans", "signer"):
+            if cleaned.get(name):
+                try:
+                    cleaned[name] = _printable(cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned

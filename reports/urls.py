@@ -11,6 +11,7 @@ urlpatterns = [
     path(commune + "dashboard/", views.commune_dashboard, name="dashboard"),
     path(commune + "records/", views.record_list, name="record_list"),
     path(commune + "report/export/", views.commune_report_export, name="commune_report_export"),
+    path(commune + "report/document/", views.commune_report_document, name="commune_report_document"),
     path(commune + "records/export/", views.commune_records_export, name="commune_records_export"),
     path("my/province/overview/", views.my_province_overview, name="my_province_overview"),
     path(province + "overview/", views.province_overview_view, name="province_overview"),

@@ -2,6 +2,7 @@
 certificates of volunteer hours."""
 
 import datetime
+import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,18 +11,21 @@ from django.db.models import Sum
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from access.decorators import mark_public, require, to_own_province
 from access.scope import scope_for
 from reports import services, tasks
 from reports.charts import bar_chart
-from reports.forms import CertificateForm, RecordFilterForm
+from reports.documents import ReportTexts, monthly_report_docx
+from reports.forms import CertificateForm, RecordFilterForm, ReportDocumentForm
 from reports.headlines import HEADLINE_KEYS, HEADLINES
 from reports.models import Certificate, Export
 from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in, volunteer_record
+from volunteers.text import strip_diacritics
 
 SORTABLE = ["name", *HEADLINE_KEYS]
 OVERVIEW_COLUMNS = [(figure.key, figure.label) for figure in HEADLINES]
@@ -80,6 +84,25 @@ def _export(request, kind, params):
         response["Retry-After"] = "60"
         return response
     return redirect("reports:export_status", export_id=export.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@require("commune.read_reports")
+def commune_report_document(request, commune):
+    """The monthly report as a document ready to sign: a few lines typed here, then the .docx."""
+    period = _period(request)
+    initial = {"signer": request.user.get_full_name()}
+    form = ReportDocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        output = io.BytesIO()
+        monthly_report_docx(
+            commune=commune, period=period, texts=ReportTexts(**form.cleaned_data), output=output
+        )
+        output.seek(0)
+        filename = f"bao-cao-{slugify(strip_diacritics(commune.name))}-{period.key()}.docx"
+        return FileResponse(output, as_attachment=True, filename=filename)
+    context = {"commune": commune, "period": period, "form": form, "tab": "dashboard"}
+    return render(request, "reports/report_document.html", context)
 
 
 @require_POST
