@@ -4,6 +4,7 @@ With no environment the app runs on its embedded defaults: a SQLite file and Cel
 in-process. DATABASE_URL and REDIS_URL switch to PostgreSQL and a Celery worker on Redis.
 """
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "sessions.apps.HelpSessionsConfig",
     "reports",
     "access",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +64,26 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its own page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from
+# one address, that account cannot sign in from that address for AXES_COOLOFF_TIME. Failures are
+# counted per account and address together, never per address alone: a commune's volunteers often
+# share one mobile operator's address (NAT), and one person's mistakes or an attack on one account
+# must not lock the others out. An administrator unlocks at once with
+# `manage.py axes_reset_username USERNAME` (docs/operations.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

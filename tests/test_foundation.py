@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, translation
 
@@ -125,7 +126,7 @@ def test_home_needs_sign_in_and_greets_the_user(client, make_user, password):
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     make_user("lan", first_name="Nguyễn Thị Lan")
-    assert client.login(username="lan", password=password)
+    assert client.login(request=HttpRequest(), username="lan", password=password)
     page = client.get(reverse("home")).content.decode()
     assert "Xin chào, Nguyễn Thị Lan" in page
 
@@ -133,7 +134,7 @@ def test_home_needs_sign_in_and_greets_the_user(client, make_user, password):
 @pytest.mark.django_db
 def test_language_switch_to_english_sticks(client, make_user, password):
     make_user("lan")
-    client.login(username="lan", password=password)
+    client.login(request=HttpRequest(), username="lan", password=password)
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     page = client.get(reverse("home")).content.decode()
@@ -152,7 +153,7 @@ def test_wrong_password_gets_a_vietnamese_error(client, make_user):
 @pytest.mark.django_db
 def test_change_password(client, make_user, password):
     user = make_user("lan")
-    client.login(username="lan", password=password)
+    client.login(request=HttpRequest(), username="lan", password=password)
     response = client.post(
         reverse("password_change"),
         {"old_password": password, "new_password1": "Doan-vien-2025!", "new_password2": "Doan-vien-2025!"},

@@ -1,6 +1,7 @@
 """The secretary's screens: volunteers, phone validation, teams, hamlets and invitations."""
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from tests.factories import VolunteerFactory
@@ -128,7 +129,7 @@ def test_an_invitation_gives_a_one_time_link_to_set_a_password(client, client_as
     assert "0987654321" in form_page.content.decode()
     set_url = form_page.redirect_chain[-1][0]
     client.post(set_url, {"new_password1": "Tinh-nguyen-2025", "new_password2": "Tinh-nguyen-2025"})
-    assert client.login(username="0987654321", password="Tinh-nguyen-2025")
+    assert client.login(request=HttpRequest(), username="0987654321", password="Tinh-nguyen-2025")
     client.logout()
     reused = client.get(path, follow=True).content.decode()
     assert "không còn hiệu lực" in reused
