@@ -25,6 +25,7 @@ from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in
 from sessions.models import HelpRecord
 from volunteers.models import Commune, Province
+from volunteers.text import spreadsheet_text
 
 ProgressCallback = Callable[[int], None]
 # Column headers of the record lists; the context keeps these short headers apart from the
@@ -92,7 +93,7 @@ def commune_report_xlsx(*, commune: Commune, period: Period, output, progress: P
         title = _("Report on digital-transformation support, year %(period)s")
     sheet.append([_title(sheet, title % {"period": period.label()})])
     unit = _("Unit: Youth Union of %(commune)s, %(province)s")
-    sheet.append([unit % {"commune": commune.name, "province": commune.province.name}])
+    sheet.append([_text(unit % {"commune": commune.name, "province": commune.province.name})])
     sheet.append([_("Drawn up on %(date)s") % {"date": f"{timezone.localdate():%d/%m/%Y}"}])
     sheet.append([])
     sheet.append(
@@ -138,7 +139,7 @@ def province_overview_xlsx(*, province: Province, period: Period, output, progre
         + [_bold(sheet, str(figure.report_label)) for figure in HEADLINES]
     )
     for index, row in enumerate(rows, start=1):
-        sheet.append([row["commune"].name] + _headline_cells(row["headline"]))
+        sheet.append([_text(row["commune"].name)] + _headline_cells(row["headline"]))
         if index % 20 == 0:
             progress(40 + 55 * index // len(rows))
     sheet.append([_bold(sheet, _("Total"))] + _headline_cells(totals))
@@ -151,10 +152,7 @@ def _headline_cells(headline) -> list:
     return [_number(headline.get(figure.key)) for figure in HEADLINES]
 
 
-def _text(value) -> str:
-    """Typed text as a spreadsheet cell: never a formula (=, +, -, @ would run in Excel)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+_text = spreadsheet_text
 
 
 def _records_for(*, period: Period, commune: Commune | None, province: Province | None, filters: dict | None):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions.models import HelpRecord, PlaceKind, Service, ServiceCategory
 from volunteers.models import Hamlet, Team, Volunteer
+from volunteers.text import refuse_control_characters
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -100,17 +101,6 @@ class CertificateForm(forms.Form):
         return cleaned
 
 
-# Text typed into a document: printable characters, line breaks kept (Word refuses control
-# characters, and a NUL would break the file).
-_CONTROL = {chr(code) for code in range(32)} - {"\n", "\r", "\t"}
-
-
-def _printable(value: str) -> str:
-    if any(char in _CONTROL for char in value):
-        raise ValidationError(_("Remove the invisible control characters from this text."))
-    return value.strip()
-
-
 class ReportDocumentForm(forms.Form):
     """What the secretary adds to the monthly report before generating the .docx."""
 
@@ -134,12 +124,7 @@ class ReportDocumentForm(forms.Form):
     )
     signer = forms.CharField(label=_("Signed by (secretary's full name)"), max_length=100, required=False)
 
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("number", "highlights", "difficulties", "plans", "signer"):
-            if cleaned.get(name):
-                try:
-                    cleaned[name] = _printable(cleaned[name])
-                except ValidationError as error:
-                    self.add_error(name, error)
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators.append(refuse_control_characters)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.phones import display_phone
-from volunteers.text import name_sort_key, normalize_name, strip_diacritics
+from volunteers.text import name_sort_key, normalize_name, refuse_control_characters, strip_diacritics
 
 
 class Province(models.Model):
@@ -60,7 +60,7 @@ class Hamlet(models.Model):
         HAMLET = "hamlet", _("hamlet (ấp)")
 
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="hamlets")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[refuse_control_characters])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -85,7 +85,7 @@ class Team(models.Model):
         OTHER = "other", _("other")
 
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="teams")
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[refuse_control_characters])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     hamlet = models.ForeignKey(
         Hamlet,
@@ -124,7 +124,7 @@ class Volunteer(models.Model):
         MALE = "male", _("male")
         OTHER = "other", _("other")
 
-    full_name = models.CharField(_("full name"), max_length=100)
+    full_name = models.CharField(_("full name"), max_length=100, validators=[refuse_control_characters])
     # Derived from full_name on save: the Vietnamese sort order and a key without diacritics.
     sort_key = models.CharField(max_length=200, editable=False, db_index=True)
     search_name = models.CharField(max_length=100, editable=False, db_index=True)

@@ -27,7 +27,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from volunteers.models import Commune, Hamlet, Team, TeamMembership, Volunteer
 from volunteers.phones import display_phone, normalize_phone
 from volunteers.services import membership_add
-from volunteers.text import normalize_name, normalize_spaces, strip_diacritics
+from volunteers.text import (
+    normalize_name,
+    normalize_spaces,
+    refuse_control_characters,
+    spreadsheet_text,
+    strip_diacritics,
+)
 
 MAX_ROWS = 5000
 
@@ -222,6 +228,13 @@ def _named(row: RosterRow, column: str, known: dict, message: str):
 def _check_row(row: RosterRow, commune: Commune, hamlets: dict, teams: dict) -> None:
     values = row.values
     cleaned = row.cleaned
+    for column in COLUMNS:
+        try:
+            refuse_control_characters(values.get(column.key))
+        except ValidationError:
+            row.errors.append(
+                _("“%(column)s” holds invisible control characters; retype it.") % {"column": column.header}
+            )
     name = normalize_name(str(values.get("full_name", "")))
     if len(name.split()) < 2:
         row.errors.append(_("“Họ và tên” must hold the full name (family and given name)."))
@@ -413,14 +426,14 @@ def roster_export_xlsx(volunteers) -> bytes:
         first = memberships[0] if memberships else None
         sheet.append(
             [
-                volunteer.full_name,
+                spreadsheet_text(volunteer.full_name),
                 _GENDER_LABELS.get(volunteer.gender, ""),
                 volunteer.date_of_birth,
                 display_phone(volunteer.phone),
-                volunteer.email,
-                volunteer.hamlet.name if volunteer.hamlet else "",
+                spreadsheet_text(volunteer.email),
+                spreadsheet_text(volunteer.hamlet.name if volunteer.hamlet else ""),
                 "Có" if volunteer.is_union_member else "Không",
-                first.team.name if first else "",
+                spreadsheet_text(first.team.name if first else ""),
                 _POSITION_LABELS.get(first.position, "") if first else "",
             ]
         )

@@ -2,6 +2,9 @@
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 # Letters in Vietnamese alphabetical order; f, j, w, z come from foreign names and sit where
 # the Latin alphabet puts them.
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -77,3 +80,29 @@ def normalize_name(text: str) -> str:
     return " ".join(
         word[:1].upper() + word[1:].lower() for word in unicodedata.normalize("NFC", text).split()
     )
+
+
+# Characters that a spreadsheet takes as the start of a formula, and control characters that the
+# .xlsx format cannot hold (tab, line feed and carriage return it can).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNWRITABLE = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
+
+
+def spreadsheet_text(value) -> str:
+    """Typed text as a cell of any spreadsheet or CSV the app writes: never a formula (=, +, -, @
+    would run in Excel or LibreOffice), never a character that breaks the file. The one rule for
+    every export."""
+    text = "" if value is None else str(value).translate(_UNWRITABLE)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+_CONTROL = {chr(code) for code in range(32)} - {"\n", "\r", "\t"} | {"\x7f"}
+
+
+def refuse_control_characters(value) -> None:
+    """A validator for every text field people type into: NUL and other invisible control characters
+    are refused (they break exports and documents, and are never meant)."""
+    if isinstance(value, str) and any(char in _CONTROL for char in value):
+        raise ValidationError(
+            _("Remove the invisible control characters from this text."), code="control_characters"
+        )

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions.models.catalogue import Service
 from volunteers.models import Commune, Province
+from volunteers.text import refuse_control_characters
 
 
 class Campaign(models.Model):
     """A peak period with targets, over one commune or a whole province."""
 
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_control_characters])
+    description = models.TextField(_("description"), blank=True, validators=[refuse_control_characters])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     commune = models.ForeignKey(
@@ -77,7 +78,7 @@ class CampaignTarget(models.Model):
         VOLUNTEER_HOURS = "volunteer_hours", _("volunteer hours")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
-    label = models.CharField(_("target"), max_length=200)
+    label = models.CharField(_("target"), max_length=200, validators=[refuse_control_characters])
     metric = models.CharField(_("what is counted"), max_length=20, choices=Metric.choices)
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("only this service")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models.campaigns import Campaign
 from sessions.models.catalogue import PlaceKind
 from volunteers.models import Commune, Hamlet, Team, Volunteer
+from volunteers.text import refuse_control_characters
 
 
 class HelpSessionQuerySet(models.QuerySet):
@@ -60,12 +61,14 @@ class HelpSession(models.Model):
         related_name="help_sessions",
         verbose_name=_("hamlet"),
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     date = models.DateField(_("date"))
     starts_at = models.TimeField(_("from"))
     ends_at = models.TimeField(_("to"))
     volunteers_needed = models.PositiveIntegerField(_("volunteers needed"), default=2)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[refuse_control_characters])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
