@@ -46,9 +46,9 @@ def floor_batch(request, session_id, commune_id, service_id):
 floor_batch.access_action = "public"
 
 urlpatterns = [
-    path("bench/floor/<int:session_id>/<int:commune_id>/<int:service_id>/", floor, name="bench_floor"),
+    path("bench/floor/<id:session_id>/<id:commune_id>/<id:service_id>/", floor, name="bench_floor"),
     path(
-        "bench/floor-batch/<int:session_id>/<int:commune_id>/<int:service_id>/",
+        "bench/floor-batch/<id:session_id>/<id:commune_id>/<id:service_id>/",
         floor_batch,
         name="bench_floor_batch",
     ),

@@ -6,7 +6,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from access.decorators import mark_public, mark_signed_in
-from config import views
+from config import (
+    converters,  # noqa: F401 - registers <id:…>, used by every app's addresses
+    views,
+)
 from config.forms import SetPasswordForm, SignInForm
 
 urlpatterns = [

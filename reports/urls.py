@@ -4,8 +4,8 @@ from reports import views
 
 app_name = "reports"
 
-commune = "communes/<int:code>/"
-province = "provinces/<int:province_code>/"
+commune = "communes/<id:code>/"
+province = "provinces/<id:province_code>/"
 
 urlpatterns = [
     path(commune + "dashboard/", views.commune_dashboard, name="dashboard"),

@@ -4,11 +4,11 @@ from sessions.views import attendance, calendars, campaigns, lists, offline, pla
 
 app_name = "sessions"
 
-commune = "communes/<int:code>/"
-session = commune + "sessions/<int:session_id>/"
-record = session + "records/<int:record_id>/"
-campaign = commune + "campaigns/<int:campaign_id>/"
-province = "provinces/<int:province_code>/"
+commune = "communes/<id:code>/"
+session = commune + "sessions/<id:session_id>/"
+record = session + "records/<id:record_id>/"
+campaign = commune + "campaigns/<id:campaign_id>/"
+province = "provinces/<id:province_code>/"
 
 urlpatterns = [
     path("my/shifts/", lists.my_shifts_view, name="my_shifts"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path(commune + "sessions/", lists.session_list_view, name="session_list"),
     path(commune + "sessions/new/", planning.session_create, name="session_create"),
     path(commune + "sessions/batch/", planning.session_batch, name="session_batch"),
-    path(commune + "teams/<int:team_id>/sessions/", lists.team_sessions, name="team_sessions"),
+    path(commune + "teams/<id:team_id>/sessions/", lists.team_sessions, name="team_sessions"),
     path(session, planning.session_detail, name="session_detail"),
     path(session + "edit/", planning.session_edit, name="session_edit"),
     path(session + "cancel/", planning.session_cancel, name="session_cancel"),
@@ -31,8 +31,8 @@ urlpatterns = [
     path(session + "records/new/", recording.record_create, name="record_create"),
     path(record + "edit/", recording.record_edit, name="record_edit"),
     path(record + "undo/", recording.record_undo, name="record_undo"),
-    path(session + "review/<int:entry_id>/accept/", recording.review_accept, name="review_accept"),
-    path(session + "review/<int:entry_id>/reject/", recording.review_reject, name="review_reject"),
+    path(session + "review/<id:entry_id>/accept/", recording.review_accept, name="review_accept"),
+    path(session + "review/<id:entry_id>/reject/", recording.review_reject, name="review_reject"),
     path("my/sync/", offline.record_sync, name="record_sync"),
     path("my/calendar/", calendars.my_calendar, name="my_calendar"),
     path(commune + "calendar/", calendars.commune_calendar, name="commune_calendar"),
@@ -51,7 +51,7 @@ urlpatterns = [
     path(province + "campaigns/", campaigns.province_campaigns, name="province_campaigns"),
     path(province + "campaigns/new/", campaigns.province_campaign_create, name="province_campaign_create"),
     path(
-        province + "campaigns/<int:province_campaign_id>/edit/",
+        province + "campaigns/<id:province_campaign_id>/edit/",
         campaigns.province_campaign_edit,
         name="province_campaign_edit",
     ),

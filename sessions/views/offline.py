@@ -7,6 +7,7 @@ import json
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -23,6 +24,7 @@ from sessions.models import MAX_TALLY, HelpRecord, HelpSession
 from sessions.selectors import recording_totals, service_by_code, shifts_to_keep_offline
 from sessions.views.shared import session_url
 from volunteers.models import Hamlet
+from volunteers.text import refuse_control_characters
 
 MAX_SYNC_ENTRIES = 500
 KINDS = {"tap", "tally", "undo"}
@@ -88,6 +90,10 @@ def _details(raw: dict, session: HelpSession) -> dict:
     procedure = raw.get("procedure") or ""
     if not isinstance(procedure, str) or len(procedure) > 200:
         raise Refused(_("The procedure must be a text of at most 200 characters."))
+    try:
+        refuse_control_characters(procedure)
+    except ValidationError as error:
+        raise Refused(error.messages[0]) from None
     if procedure:
         details["procedure"] = procedure
     hamlet = raw.get("hamlet")
