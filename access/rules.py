@@ -32,7 +32,7 @@ from django.utils import timezone
 from access.scope import Scope, scope_for
 from reports.models import Export
 from sessions.models import Attendance, HelpRecord, HelpSession
-from volunteers.models import Commune, Province, Team
+from volunteers.models import Commune, Province, Team, Volunteer
 
 # Actions a view may require, by the kind of object the URL names.
 COMMUNE_ACTIONS = ("commune.manage", "commune.read_roster", "commune.read_reports")
@@ -264,6 +264,21 @@ def visible(user, model: type[Model]) -> QuerySet:
 def permitted(user, model: type[Model], action: str) -> QuerySet:
     """Every object of `model` on which the user may do `action`."""
     return model.objects.filter(condition(scope_for(user), action, model))
+
+
+def volunteers_for_shift(user, session: HelpSession) -> QuerySet[Volunteer]:
+    """The volunteers a user may see listed and assign on a shift's pages: a secretary every active
+    volunteer of the commune; a team leader only the members of the teams they lead and those
+    signed up for those teams' shifts (a team leader's scope is the team)."""
+    scope = scope_for(user)
+    active = Volunteer.objects.filter(commune_id=session.commune_id, is_active=True)
+    if session.commune_id in scope.secretary_of:
+        return active
+    teams = list(scope.led_team_ids)
+    return active.filter(
+        Q(memberships__team_id__in=teams, memberships__left_on__isnull=True)
+        | Q(attendances__session__team_id__in=teams, attendances__withdrawn_at__isnull=True)
+    ).distinct()
 
 
 def communes_for(user, action: str) -> QuerySet[Commune]:

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import require
+from access.rules import volunteers_for_shift
 from access.scope import scope_for
 from sessions import services
 from sessions.forms import AddVolunteerForm, AttendanceFormSet
 from sessions.views.shared import run_and_redirect, session_url
-from volunteers.models import Volunteer
 
 
 @require_POST
@@ -19,8 +19,8 @@ from volunteers.models import Volunteer
 def session_assign(request, session):
     chosen = request.POST.get("volunteer", "")
     volunteer = (
-        Volunteer.objects.filter(pk=chosen, commune=session.commune).first()
-        if chosen.isascii() and chosen.isdigit()
+        volunteers_for_shift(request.user, session).filter(pk=chosen).first()
+        if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
         else None
     )
     if volunteer is None:
@@ -88,7 +88,7 @@ def _marks(sheet, added) -> list[services.Mark]:
 
 @require("session.attendance")
 def session_attendance(request, session):
-    candidates = Volunteer.objects.filter(commune=session.commune, is_active=True)
+    candidates = volunteers_for_shift(request.user, session)
     rows = [_row(a.volunteer, a) for a in session.attendances.select_related("volunteer")]
     if session.team_id:
         listed = {row["volunteer"].pk for row in rows}
@@ -100,8 +100,12 @@ def session_attendance(request, session):
     added = AddVolunteerForm(data, candidates=candidates)
     if data is not None:
         if sheet.is_valid() and added.is_valid():
+            marks = _marks(sheet, added)
+            allowed = set(candidates.values_list("pk", flat=True)) | {row["volunteer"].pk for row in rows}
             try:
-                services.attendance_mark(session=session, marks=_marks(sheet, added), marked_by=request.user)
+                if any(mark.volunteer_id not in allowed for mark in marks):
+                    raise services.SessionError(_("Only volunteers of this shift's team can be marked here."))
+                services.attendance_mark(session=session, marks=marks, marked_by=request.user)
             except services.SessionError as error:
                 messages.error(request, str(error))
             else:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import require
+from access.rules import volunteers_for_shift
 from sessions import services
 from sessions.forms import (
     HelpSessionForm,
@@ -17,7 +18,6 @@ from sessions.selectors import (
     session_figures,
 )
 from sessions.views.shared import run_and_redirect, session_url
-from volunteers.models import Volunteer
 
 
 @require("commune.manage")
@@ -82,9 +82,7 @@ def session_detail(request, session):
         context["waiting_review"] = session.review_entries.filter(status=ReviewEntry.Status.PENDING).count()
         context["sent_late"] = HelpRecord.objects.counted().filter(session=session, sent_late=True).count()
         taken = session.attendances.filter(withdrawn_at__isnull=True).values("volunteer")
-        context["assignable"] = Volunteer.objects.filter(commune=session.commune, is_active=True).exclude(
-            pk__in=taken
-        )
+        context["assignable"] = volunteers_for_shift(request.user, session).exclude(pk__in=taken)
     return render(request, "sessions/session_detail.html", context)
 
 
