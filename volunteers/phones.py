@@ -1,5 +1,7 @@
 """Vietnamese mobile numbers: validated with `phonenumbers`, stored E.164, shown 0912 345 678."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -44,3 +46,37 @@ def display_phone(e164: str) -> str:
         national = "0" + e164[3:]
         return f"{national[:4]} {national[4:7]} {national[7:]}"
     return e164
+
+
+# A citizen's identity card number: 12 digits (CCCD) or 9 (the old CMND), perhaps grouped.
+_DIGIT_RUNS = re.compile(r"\d(?:[ .\-]?\d)+")
+IDENTITY_DIGITS = (9, 12)
+
+
+def citizen_identity_in(text: str) -> list[str]:
+    """The parts of `text` that look like a citizen's ID number or phone number."""
+    found = [
+        match.group()
+        for match in _DIGIT_RUNS.finditer(text or "")
+        if sum(char.isdigit() for char in match.group()) in IDENTITY_DIGITS
+    ]
+    found += [match.raw_string for match in phonenumbers.PhoneNumberMatcher(text or "", "VN")]
+    return found
+
+
+def refuse_citizen_identity(value) -> None:
+    """A validator for free text about the help given: no citizen's ID number or phone in it."""
+    if isinstance(value, str) and citizen_identity_in(value):
+        raise ValidationError(
+            _(
+                "Do not write a citizen's ID number or phone number here: personal data is not kept "
+                "in notes. Describe the help without them."
+            ),
+            code="citizen_identity",
+        )
+
+
+def redact_citizen_identity(text: str, mark: str = "[đã xóa]") -> str:
+    for part in sorted(set(citizen_identity_in(text)), key=len, reverse=True):
+        text = text.replace(part, mark)
+    return text

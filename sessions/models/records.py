@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models.catalogue import Service
 from sessions.models.shifts import HelpSession
 from volunteers.models import Commune, Hamlet, Volunteer
+from volunteers.phones import refuse_citizen_identity
 from volunteers.text import refuse_control_characters
 
 MAX_TALLY = 10_000
@@ -76,7 +77,10 @@ class HelpRecord(models.Model):
         _("form of help"), max_length=12, choices=FormOfHelp.choices, default=FormOfHelp.ONE_TO_ONE
     )
     procedure = models.CharField(
-        _("procedure"), max_length=200, blank=True, validators=[refuse_control_characters]
+        _("procedure"),
+        max_length=200,
+        blank=True,
+        validators=[refuse_control_characters, refuse_citizen_identity],
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, blank=True)
@@ -90,7 +94,9 @@ class HelpRecord(models.Model):
         related_name="+",
         verbose_name=_("hamlet"),
     )
-    note = models.CharField(_("note"), max_length=300, blank=True, validators=[refuse_control_characters])
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, validators=[refuse_control_characters, refuse_citizen_identity]
+    )
     volunteer = models.ForeignKey(
         Volunteer,
         on_delete=models.PROTECT,

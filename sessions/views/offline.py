@@ -24,6 +24,7 @@ from sessions.models import MAX_TALLY, HelpRecord, HelpSession
 from sessions.selectors import recording_totals, service_by_code, shifts_to_keep_offline
 from sessions.views.shared import session_url
 from volunteers.models import Hamlet
+from volunteers.phones import refuse_citizen_identity
 from volunteers.text import refuse_control_characters
 
 MAX_SYNC_ENTRIES = 500
@@ -92,6 +93,7 @@ def _details(raw: dict, session: HelpSession) -> dict:
         raise Refused(_("The procedure must be a text of at most 200 characters."))
     try:
         refuse_control_characters(procedure)
+        refuse_citizen_identity(procedure)
     except ValidationError as error:
         raise Refused(error.messages[0]) from None
     if procedure:
