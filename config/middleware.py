@@ -112,3 +112,23 @@ class RefuseNulMiddleware:
             message = gettext("The request holds an invisible NUL character; it was not processed.")
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class RequestSizeMiddleware:
+    """A request body larger than MAX_REQUEST_BYTES answers 413 before any of it is read: the
+    largest thing anyone sends is a 5 MB roster file."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            message = gettext("The file or form sent is too large (more than %(size)s MB).") % {
+                "size": settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

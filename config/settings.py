@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
+    "config.middleware.RequestSizeMiddleware",
     "config.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: answers a locked-out sign-in with its own page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# No request body may be larger than this (a roster file is at most 5 MB).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 8 * 1024 * 1024)
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from
 # one address, that account cannot sign in from that address for AXES_COOLOFF_TIME. Failures are

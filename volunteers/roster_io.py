@@ -12,7 +12,6 @@ import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError  # noqa: S405 - only the exception class
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from volunteers.models import Commune, Hamlet, Team, TeamMembership, Volunteer
 from volunteers.phones import display_phone, normalize_phone
@@ -36,6 +34,13 @@ from volunteers.text import (
 )
 
 MAX_ROWS = 5000
+# What a roster file may hold, checked before the work: bytes uploaded, bytes once an .xlsx is
+# unpacked, parts in it, lines read (volunteers, the header and some blank lines), columns read.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 200
+MAX_LINES = MAX_ROWS + 1000
+MAX_COLUMNS = 40
 
 
 @dataclass(frozen=True)
@@ -118,24 +123,42 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_table(upload) -> list[tuple[int, list]]:
-    name = upload.name.lower()
-    data = upload.read()
-    if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
-        try:
-            sheet = workbook.worksheets[0]
-            table = [
-                (index, list(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-        except (ParseError, KeyError, ValueError, TypeError) as error:
-            raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
-        finally:
-            workbook.close()
-        return table
+def _check_archive(data: bytes) -> None:
+    """An .xlsx is a zip: refuse one that would unpack to far more than a roster needs (a "zip
+    bomb") before any XML is parsed. The sizes are the archive's own, and Python's zipfile never
+    unpacks a member past the size it declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
+    if len(members) > MAX_ARCHIVE_MEMBERS or sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise RosterFileError(
+            _("The workbook unpacks to more than %(size)s MB: far more than a roster needs.")
+            % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+
+
+def _xlsx_lines(data: bytes):
+    _check_archive(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # any damage to the file's parts: answered on the page, never a 500
+        raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
+    try:
+        if not workbook.worksheets:
+            raise RosterFileError(_("The workbook has no sheet."))
+        rows = workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        yield from enumerate(rows, start=1)
+    except RosterFileError:
+        raise
+    except Exception as error:
+        raise RosterFileError(_("The file is not a valid .xlsx workbook.")) from error
+    finally:
+        workbook.close()
+
+
+def _csv_lines(data: bytes):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -146,9 +169,25 @@ def _read_table(upload) -> list[tuple[int, list]]:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        return [(index, row) for index, row in enumerate(reader, start=1)]
+        for index, row in enumerate(reader, start=1):
+            yield index, row[:MAX_COLUMNS]
     except csv.Error as error:
         raise RosterFileError(_("The .csv file cannot be read: %(reason)s") % {"reason": error}) from error
+
+
+def _read_table(upload) -> list[tuple[int, list]]:
+    """The file's lines, read one at a time and given up at MAX_LINES: a file of a million rows
+    costs no more than one of MAX_LINES."""
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise RosterFileError(_("The file is larger than 5 MB; split it into several files."))
+    lines = _xlsx_lines(data) if upload.name.lower().endswith(".xlsx") else _csv_lines(data)
+    table = []
+    for index, row in lines:
+        if index > MAX_LINES:
+            raise RosterFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+        table.append((index, list(row)))
+    return table
 
 
 def _header_map(header: list) -> dict[int, str]:
