@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reports",
     "access",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -66,9 +67,30 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: answers a locked-out sign-in with its own page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from this site's own files, never inline, so
+# that injected markup cannot run; pages are not framed by other sites. Inline styles stay allowed
+# (the charts and a few layouts set them; a style cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # No request body may be larger than this (a roster file is at most 5 MB).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 8 * 1024 * 1024)

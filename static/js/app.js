@@ -61,3 +61,8 @@ document.addEventListener("submit", function (event) {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// A read-only link to copy (an invitation): selected whole when tapped.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("input[data-select-on-focus]")) event.target.select();
+});

@@ -113,7 +113,7 @@ def test_an_answer_lost_after_the_server_saved_still_leaves_one_row(
 ):
     # The outbox alone, without the service worker: Chromium does not always show a request that a
     # worker-controlled page lets through to the network to Playwright's routing.
-    context = phone_context(browser, service_workers="block")
+    context = phone_context(browser, service_workers="block", bypass_csp=True)
     volunteer = context.new_page()
     volunteer.base_url = live_server.url
     sign_in(volunteer, "volunteer", password)
