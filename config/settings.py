@@ -92,6 +92,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Invitation links to set a password expire after three days (volunteers/tokens.py).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
 # No request body may be larger than this (a roster file is at most 5 MB).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 8 * 1024 * 1024)
 

@@ -11,6 +11,7 @@ from config import (
     views,
 )
 from config.forms import SetPasswordForm, SignInForm
+from volunteers.tokens import invitation_tokens
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,8 +41,11 @@ urlpatterns = [
             auth_views.PasswordResetConfirmView.as_view(
                 form_class=SetPasswordForm,
                 template_name="registration/set_password.html",
-                success_url="/accounts/login/",
-                post_reset_login=False,
+                token_generator=invitation_tokens,
+                # Signed in at once, on their home page: no second form to fill on a phone.
+                success_url="/",
+                post_reset_login=True,
+                post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
             )
         ),
         name="set_password",

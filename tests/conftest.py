@@ -97,12 +97,12 @@ def taxonomy(db):
 def world(db, taxonomy):
     """Two provinces; commune A (with a hamlet, a team, a leader and a member) and commune B in
     province 1, commune C in province 2; one account per role. Used by access and view tests."""
-    from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
     from tests import factories as f
     from volunteers.models import RoleAssignment, TeamMembership
+    from volunteers.tokens import invitation_tokens
 
     province, other_province = f.ProvinceFactory(), f.ProvinceFactory()
     commune = f.CommuneFactory(province=province, name="Phường Thử A")
@@ -243,7 +243,7 @@ def world(db, taxonomy):
             "export_id": export.pk,
             "certificate_code": certificate.code,
             "uidb64": urlsafe_base64_encode(force_bytes(invited.pk)),
-            "token": default_token_generator.make_token(invited),
+            "token": invitation_tokens.make_token(invited),
             "feed_token": feed.token,
             "checkin_code": session_services.checkin_code_for(session),
         },

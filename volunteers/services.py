@@ -1,7 +1,6 @@
 """Writes of the volunteers app that touch several rows: retiring, memberships, invitations."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.text import slugify
 
 from volunteers.models import Team, TeamMembership, Volunteer
 from volunteers.text import strip_diacritics
+from volunteers.tokens import invitation_tokens
 
 
 @transaction.atomic
@@ -110,5 +110,5 @@ def volunteer_invite(*, volunteer: Volunteer) -> str:
     elif _is_privileged(user) or user.has_usable_password():
         raise InviteRefused
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = invitation_tokens.make_token(user)
     return reverse("set_password", kwargs={"uidb64": uid, "token": token})

@@ -162,3 +162,59 @@ def test_a_secretary_cannot_take_over_an_account_with_a_role_or_a_password(clien
     # a volunteer who already set a password gets no new link either
     response = client.post(_url("volunteer_invite", world, volunteer_id=world["member"].pk), follow=True)
     assert "invite-link" not in response.content.decode()
+
+
+def _invite(client_as, world):
+    newcomer = VolunteerFactory(commune=world["commune"], full_name="Vũ Minh Châu", phone="+84987654321")
+    secretary = client_as("secretary")
+    response = secretary.post(_url("volunteer_invite", world, volunteer_id=newcomer.pk))
+    page = secretary.get(response.url).content.decode()
+    link = page.split('data-testid="invite-link"')[1].split('value="')[1].split('"')[0]
+    secretary.logout()
+    newcomer.refresh_from_db()
+    return newcomer, link.split("testserver", 1)[1]
+
+
+def test_setting_the_password_signs_in_and_lands_on_home(client, client_as, world):
+    newcomer, path = _invite(client_as, world)
+    form_page = client.get(path, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    response = client.post(
+        set_url, {"new_password1": "Tinh-nguyen-2025", "new_password2": "Tinh-nguyen-2025"}
+    )
+    assert response.status_code == 302 and response.url == "/"
+    assert "Vũ Minh Châu" in client.get("/").content.decode()
+    assert client.session.get("_auth_user_id") == str(newcomer.user.pk)
+
+
+def test_an_invitation_stops_working_when_the_account_is_given_a_role(client, client_as, world):
+    from volunteers.models import RoleAssignment
+
+    newcomer, path = _invite(client_as, world)
+    assert "không còn hiệu lực" not in client.get(path, follow=True).content.decode()
+    RoleAssignment.objects.create(
+        user=newcomer.user, role=RoleAssignment.Role.COMMUNE_LEADER, commune=world["other_commune"]
+    )
+    page = client.get(path, follow=True).content.decode()
+    assert "không còn hiệu lực" in page
+    assert client.post(path.replace(path.rsplit("/", 2)[-2], "set-password"), {}).status_code in {
+        200,
+        302,
+        404,
+    }
+    newcomer.user.refresh_from_db()
+    assert not newcomer.user.has_usable_password()
+
+
+def test_an_invitation_stops_working_when_the_account_is_switched_off_or_expires(
+    client, client_as, world, settings
+):
+    newcomer, path = _invite(client_as, world)
+    newcomer.user.is_active = False
+    newcomer.user.save()
+    assert "không còn hiệu lực" in client.get(path, follow=True).content.decode()
+    newcomer.user.is_active = True
+    newcomer.user.save()
+    assert "không còn hiệu lực" not in client.get(path, follow=True).content.decode()
+    settings.PASSWORD_RESET_TIMEOUT = -1  # three days have passed
+    assert "không còn hiệu lực" in client.get(path, follow=True).content.decode()
