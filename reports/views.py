@@ -28,7 +28,24 @@ OVERVIEW_COLUMNS = [(figure.key, figure.label) for figure in HEADLINES]
 
 
 def _period(request) -> Period:
-    return Period.parse(request.GET.get("period"))
+    """The period asked for; a period that cannot be read is refused with a message on the page."""
+    period, error = Period.read(request.GET.get("period"))
+    request.period_error = error
+    return period
+
+
+def _period_context(request, period) -> dict:
+    error = getattr(request, "period_error", "")
+    return {
+        "period": period,
+        "period_error": error,
+        "period_typed": (request.GET.get("period") or "")[:40] if error else period.label(),
+        "period_next": None if period.is_current_or_later else period.following(),
+    }
+
+
+def _status(request) -> int:
+    return 400 if getattr(request, "period_error", "") else 200
 
 
 @require("commune.read_reports")
@@ -38,14 +55,14 @@ def commune_dashboard(request, commune):
     context = {
         "commune": commune,
         "board": board,
-        "period": period,
+        **_period_context(request, period),
         "citizen_chart": bar_chart([(row["period"].label(), row["citizen_turns"]) for row in board.trend]),
         "volunteer_chart": bar_chart(
             [(row["period"].label(), row["volunteer_turns"]) for row in board.trend]
         ),
         "tab": "dashboard",
     }
-    return render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context, status=_status(request))
 
 
 @require("commune.read_reports")
@@ -63,13 +80,13 @@ def record_list(request, commune):
     total = records.aggregate(total=Sum("citizen_count"))["total"] or 0
     context = {
         "commune": commune,
-        "period": period,
+        **_period_context(request, period),
         "page": page,
         "total": total,
         "filters": filters,
         "tab": "dashboard",
     }
-    return render(request, "reports/record_list.html", context)
+    return render(request, "reports/record_list.html", context, status=_status(request))
 
 
 def _export(request, kind, params):
@@ -123,7 +140,7 @@ def province_overview_view(request, province):
             rows.sort(key=lambda row: row["headline"].get(sort) is None)
     context = {
         "province": province,
-        "period": period,
+        **_period_context(request, period),
         "rows": rows,
         "totals": totals,
         "sort": sort,
@@ -131,7 +148,7 @@ def province_overview_view(request, province):
         "idle": sum(1 for row in rows if not row["headline"].has_activity),
         "columns": [("name", _("Commune / ward")), *OVERVIEW_COLUMNS],
     }
-    return render(request, "reports/province_overview.html", context)
+    return render(request, "reports/province_overview.html", context, status=_status(request))
 
 
 @require_POST
