@@ -66,7 +66,8 @@ class Period:
             ) % {"text": text[:40]}
         period = cls(year, month)
         if period.first_day > current.first_day:
-            return current, _("%(period)s has not come yet; this month is shown.") % {"period": period.label()}
+            message = _("%(period)s has not come yet; this month is shown.")
+            return current, message % {"period": period.label()}
         return period, ""
 
     @property

@@ -44,7 +44,6 @@ def test_nothing_typed_is_this_month():
     assert Period.read("") == (Period.current(), "")
 
 
-
 def test_the_dashboard_shows_the_month_typed_the_vietnamese_way(client_as, world, august):
     client = client_as("commune_leader")
     url = reverse("reports:dashboard", kwargs={"code": world["commune"].code})
