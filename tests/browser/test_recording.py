@@ -69,6 +69,7 @@ def test_volunteer_records_on_a_phone_and_the_secretary_closes_the_shift(
     page.get_by_role("button", name="Lưu điểm danh").click()
     assert "Đã lưu điểm danh." in page.get_by_role("alert").first.inner_text()
     page.get_by_test_id("close-session").click()
+    page.get_by_test_id("confirm").click()
     assert "Đã chốt ca trực." in page.get_by_role("alert").first.inner_text()
     assert Attendance.objects.get(session=shift, volunteer=world["member"]).present
 
