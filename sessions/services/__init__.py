@@ -25,12 +25,12 @@ from sessions.services.shifts import (
     attendance_mark,
     session_cancel,
     session_close,
-    session_restore,
-    unmarked_signups,
     session_create_batch,
     session_reopen,
+    session_restore,
     session_update,
     signup,
+    unmarked_signups,
     withdraw,
 )
 
