@@ -63,10 +63,7 @@ def _row(volunteer, attendance=None) -> dict:
     signed up (or was assigned) and is not marked yet starts as present: the usual case is one tap."""
     signed_up = attendance is not None and attendance.withdrawn_at is None
     present = attendance.present if attendance else None
-    if signed_up and present is None:
-        answer = "yes"
-    else:
-        answer = {True: "yes", False: "no"}.get(present)
+    answer = "yes" if signed_up and present is None else {True: "yes", False: "no"}.get(present)
     return {
         "volunteer": volunteer,
         "signed_up": signed_up,
