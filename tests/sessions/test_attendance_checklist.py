@@ -99,3 +99,26 @@ def test_a_bad_time_is_refused_with_a_message(client_as, world):
     response = client.post(sheet, data, follow=True)
     assert "“7h61” không phải là giờ như 07:30 hoặc 7h30." in response.content.decode()
     assert not Attendance.objects.filter(present=True).exists()
+
+
+def test_the_shift_list_steps_through_months(client_as, world):
+    from sessions.models import HelpSession
+
+    old = HelpSession.objects.create(
+        commune=world["commune"],
+        place_kind="market",
+        date=datetime.date(2025, 3, 14),
+        starts_at=datetime.time(7),
+        ends_at=datetime.time(11),
+    )
+    client = client_as("secretary")
+    from django.urls import reverse
+
+    url = reverse("sessions:session_list", kwargs={"code": world["commune"].code})
+    default = client.get(url).content.decode()
+    assert "14/03/2025" not in default
+    assert 'data-testid="month-nav"' in default
+    march = client.get(url, {"month": "2025-03"}).content.decode()
+    assert "Các ca trực tháng 03/2025" in march
+    assert f"/sessions/{old.pk}/" in march
+    assert "?month=2025-02" in march and "?month=2025-04" in march
