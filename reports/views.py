@@ -22,6 +22,7 @@ from reports.headlines import HEADLINE_KEYS, HEADLINES
 from reports.models import Certificate, Export
 from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in, volunteer_record
+from volunteers.text import collation_key
 
 SORTABLE = ["name", *HEADLINE_KEYS]
 OVERVIEW_COLUMNS = [(figure.key, figure.label) for figure in HEADLINES]
@@ -122,15 +123,24 @@ def _period_post(request) -> Period:
     return Period.parse(request.POST.get("period"))
 
 
+def _activity(row) -> tuple:
+    headline = row["headline"]
+    return (headline.citizen_turns or 0, headline.volunteer_turns or 0, headline.sessions_held or 0)
+
+
 @require("province.read_reports")
 def province_overview_view(request, province):
     period = _period(request)
     rows, totals = province_overview(period, province=province)
-    sort = request.GET.get("sort", "name")
-    sort = sort if sort in SORTABLE else "name"
+    # By activity unless asked otherwise: the busiest first, the idle ones together at the end.
+    sort = request.GET.get("sort", "activity")
+    sort = sort if sort in SORTABLE or sort == "activity" else "activity"
     descending = request.GET.get("dir", "desc" if sort != "name" else "asc") == "desc"
     if sort == "name":
-        rows.sort(key=lambda row: row["commune"].name, reverse=descending)
+        rows.sort(key=lambda row: collation_key(row["commune"].name), reverse=descending)
+    elif sort == "activity":
+        rows.sort(key=lambda row: collation_key(row["commune"].name))
+        rows.sort(key=_activity, reverse=descending)
     else:
         rows.sort(
             key=lambda row: (row["headline"].get(sort) is None, row["headline"].get(sort) or 0),
@@ -138,6 +148,11 @@ def province_overview_view(request, province):
         )
         if descending:
             rows.sort(key=lambda row: row["headline"].get(sort) is None)
+    idle = sum(1 for row in rows if not row["headline"].has_activity)
+    show = request.GET.get("show", "")
+    show = show if show in {"idle", "active"} else ""
+    if show:
+        rows = [row for row in rows if row["headline"].has_activity == (show == "active")]
     context = {
         "province": province,
         **_period_context(request, period),
@@ -145,7 +160,8 @@ def province_overview_view(request, province):
         "totals": totals,
         "sort": sort,
         "descending": descending,
-        "idle": sum(1 for row in rows if not row["headline"].has_activity),
+        "show": show,
+        "idle": idle,
         "columns": [("name", _("Commune / ward")), *OVERVIEW_COLUMNS],
     }
     return render(request, "reports/province_overview.html", context, status=_status(request))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
 from sessions.selectors import campaigns_for_commune, service_by_code, services_for_recording
 from sessions.services import Slot
-from volunteers.models import Hamlet, Team, Volunteer
+from volunteers.models import Hamlet, Team, Volunteer, in_vietnamese_order
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
@@ -58,9 +58,13 @@ class ServiceChoiceField(forms.ModelChoiceField):
 
 def _limit_to_commune(form, commune):
     if "team" in form.fields:
-        form.fields["team"].queryset = Team.objects.filter(commune=commune, is_active=True)
+        form.fields["team"].queryset = in_vietnamese_order(
+            Team.objects.filter(commune=commune, is_active=True)
+        )
     if "hamlet" in form.fields:
-        form.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        form.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
     if "campaign" in form.fields:
         form.fields["campaign"].queryset = campaigns_for_commune(commune)
 
@@ -211,7 +215,7 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(commune=commune)
+        self.fields["team"].queryset = in_vietnamese_order(Team.objects.filter(commune=commune), "-is_active")
         self.fields["campaign"].queryset = campaigns_for_commune(commune)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -312,7 +316,9 @@ class RecordDetailForm(forms.ModelForm):
             if current
             else services_for_recording()
         )
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
         self.fields["gender"].choices = [("", _("not asked")), *HelpRecord.Gender.choices]
         self.fields["age_band"].choices = [("", _("not asked")), *HelpRecord.AgeBand.choices]
         self.fields["citizen_count"].widget.attrs.update({"min": 1, "max": MAX_TALLY, "inputmode": "numeric"})

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.models import Hamlet, Team, TeamMembership, Volunteer
+from volunteers.models import Hamlet, Team, TeamMembership, Volunteer, in_vietnamese_order
 from volunteers.phones import display_phone, normalize_phone
 from volunteers.text import normalize_name
 
@@ -30,7 +30,9 @@ class VolunteerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.commune = commune
         self.instance.commune = commune
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
         if self.instance.phone and not self.is_bound:
             self.initial["phone"] = display_phone(self.instance.phone)
 
@@ -64,7 +66,9 @@ class TeamForm(forms.ModelForm):
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.commune = commune
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
 
     def clean_name(self):
         return _name_unique_in_commune(self, _("This commune already has a team with this name."))
@@ -117,8 +121,8 @@ class RosterFilterForm(forms.Form):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(commune=commune)
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune)
+        self.fields["team"].queryset = in_vietnamese_order(Team.objects.filter(commune=commune), "-is_active")
+        self.fields["hamlet"].queryset = in_vietnamese_order(Hamlet.objects.filter(commune=commune))
 
 
 class RosterImportForm(forms.Form):

@@ -11,6 +11,26 @@ from volunteers.phones import display_phone
 from volunteers.text import name_sort_key, normalize_name, strip_diacritics
 
 
+class VietnameseOrder(models.Func):
+    """A name in Vietnamese dictionary order on every database: "Đồng Tâm" after "Dương Nội".
+    PostgreSQL uses its ICU collation; SQLite the "vi" collation volunteers.apps registers."""
+
+    output_field = models.CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f'{sql} COLLATE "vi-x-icu"', params
+        if connection.vendor == "sqlite":
+            return f"{sql} COLLATE vi", params
+        return sql, params
+
+
+def in_vietnamese_order(queryset, *first):
+    """`queryset` ordered by `first` fields, then by name in Vietnamese order."""
+    return queryset.order_by(*first, VietnameseOrder("name"), "pk")
+
+
 class Province(models.Model):
     """A province or centrally-run city, keyed by its official code (vietnam-provinces)."""
 

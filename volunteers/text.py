@@ -1,5 +1,6 @@
 """Vietnamese text helpers: the sort order of names, and search keys without diacritics."""
 
+import re
 import unicodedata
 
 # Letters in Vietnamese alphabetical order; f, j, w, z come from foreign names and sit where
@@ -77,3 +78,26 @@ def normalize_name(text: str) -> str:
     return " ".join(
         word[:1].upper() + word[1:].lower() for word in unicodedata.normalize("NFC", text).split()
     )
+
+
+def collation_key(text: str) -> tuple:
+    """Vietnamese dictionary order of a place or team name, word by word: "Đồng Tâm" after
+    "Dương Nội" and before "Eo Gió", "Tổ 2" before "Tổ 10"; letters first, then tones."""
+    letters, tones = [], []
+    for word in re.findall(r"\d+|\D+?(?=\d|\s|$)", normalize_spaces(text)):
+        if not word.strip():
+            continue
+        if word.isdigit():  # numbers before letters, by value: "Tổ 2" before "Tổ 10"
+            letters.append((0, int(word)))
+            tones.append(())
+            continue
+        word_letters, word_tones = _letters_and_tones(word.strip())
+        letters.append(tuple(word_letters))
+        tones.append(tuple(word_tones))
+    return (tuple(letters), tuple(tones), text)
+
+
+def collation_compare(first: str, second: str) -> int:
+    """The SQLite collation "vi": -1, 0 or 1 as `first` sorts before, with or after `second`."""
+    a, b = collation_key(first or ""), collation_key(second or "")
+    return (a > b) - (a < b)
