@@ -22,6 +22,8 @@ from reports.headlines import HEADLINE_KEYS, HEADLINES
 from reports.models import Certificate, Export
 from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in, volunteer_record
+from sessions.models import HelpRecord, Service
+from volunteers.models import Hamlet, Team, in_vietnamese_order
 from volunteers.text import collation_key
 
 SORTABLE = ["name", *HEADLINE_KEYS]
@@ -85,9 +87,27 @@ def record_list(request, commune):
         "page": page,
         "total": total,
         "filters": filters,
+        "described": [
+            (label, value, _without(request, name)) for name, label, value in form.described()
+        ],
+        "clear_url": f"?period={period.key()}",
+        "choices": {
+            "service": Service.objects.select_related("category"),
+            "team": in_vietnamese_order(Team.objects.filter(commune=commune), "-is_active"),
+            "hamlet": in_vietnamese_order(Hamlet.objects.filter(commune=commune)),
+            "outcome": HelpRecord.Outcome.choices,
+        },
         "tab": "dashboard",
     }
     return render(request, "reports/record_list.html", context, status=_status(request))
+
+
+def _without(request, name: str) -> str:
+    """This page's address without one filter (nor the page number)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    query.pop("page", None)
+    return "?" + query.urlencode()
 
 
 def _export(request, kind, params):

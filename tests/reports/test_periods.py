@@ -81,3 +81,20 @@ def test_the_province_overview_reads_the_same_way(client_as, world):
     page = client.get(url, {"period": "tháng 8/2025"})
     assert page.status_code == 200
     assert "Đang xem tháng 08/2025" in page.content.decode()
+
+
+def test_the_records_page_states_its_filters_and_lets_them_be_removed(client_as, world, august):
+    client = client_as("commune_leader")
+    url = reverse("reports:record_list", kwargs={"code": world["commune"].code})
+    page = client.get(url, {"period": "2025-08", "team": world["team"].pk, "outcome": "done"})
+    text = page.content.decode()
+    assert "Đang lọc theo:" in text
+    stated = text.split("Đang lọc theo:")[1].split("Bỏ tất cả bộ lọc")[0]
+    assert f"{world['team'].name} <span" in stated
+    assert "Bỏ tất cả bộ lọc" in text
+    # Removing the team keeps the outcome; clearing keeps only the period.
+    without_team = [link for label, value, link in page.context["described"] if value == world["team"].name][0]
+    assert "team=" not in without_team and "outcome=done" in without_team
+    assert page.context["clear_url"] == "?period=2025-08"
+    unfiltered = client.get(url, {"period": "2025-08"}).content.decode()
+    assert "Tất cả lượt ghi nhận trong kỳ, không lọc." in unfiltered
