@@ -80,7 +80,6 @@ class RecordFilterForm(forms.Form):
             result["volunteer_id"] = data["volunteer"].pk
         return result
 
-
     LABELS = {
         "service": _("Service"),
         "category": _("Category"),

@@ -87,9 +87,7 @@ def record_list(request, commune):
         "page": page,
         "total": total,
         "filters": filters,
-        "described": [
-            (label, value, _without(request, name)) for name, label, value in form.described()
-        ],
+        "described": [(label, value, _without(request, name)) for name, label, value in form.described()],
         "clear_url": f"?period={period.key()}",
         "choices": {
             "service": Service.objects.select_related("category"),

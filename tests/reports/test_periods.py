@@ -93,7 +93,8 @@ def test_the_records_page_states_its_filters_and_lets_them_be_removed(client_as,
     assert f"{world['team'].name} <span" in stated
     assert "Bỏ tất cả bộ lọc" in text
     # Removing the team keeps the outcome; clearing keeps only the period.
-    without_team = [link for label, value, link in page.context["described"] if value == world["team"].name][0]
+    described = page.context["described"]
+    without_team = [link for _label, value, link in described if value == world["team"].name][0]
     assert "team=" not in without_team and "outcome=done" in without_team
     assert page.context["clear_url"] == "?period=2025-08"
     unfiltered = client.get(url, {"period": "2025-08"}).content.decode()
