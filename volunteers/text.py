@@ -101,3 +101,8 @@ def collation_compare(first: str, second: str) -> int:
     """The SQLite collation "vi": -1, 0 or 1 as `first` sorts before, with or after `second`."""
     a, b = collation_key(first or ""), collation_key(second or "")
     return (a > b) - (a < b)
+
+
+def slug_vi(text: str) -> str:
+    """A file-name part: "Phường Vĩnh Phúc" → "phuong-vinh-phuc" (đ → d, no diacritics)."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(text)).strip("-")
