@@ -12,6 +12,7 @@ from config.forms import SetPasswordForm, SignInForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", mark_public(set_language), name="set_language"),
     path(
         "accounts/login/",

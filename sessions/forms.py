@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
 from sessions.selectors import campaigns_for_commune, service_by_code, services_for_recording
 from sessions.services import Slot
+from volunteers.forms import WordedChoicesMixin
 from volunteers.models import Hamlet, Team, Volunteer, in_vietnamese_order
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -69,7 +70,7 @@ def _limit_to_commune(form, commune):
         form.fields["campaign"].queryset = campaigns_for_commune(commune)
 
 
-class HelpSessionForm(forms.ModelForm):
+class HelpSessionForm(WordedChoicesMixin, forms.ModelForm):
     starts_at = ClockTimeField(label=_("from"), widget=TIME_WIDGET)
     ends_at = ClockTimeField(label=_("to"), widget=TIME_WIDGET)
 
@@ -133,7 +134,7 @@ def parse_slots(text: str) -> list[Slot]:
     return slots
 
 
-class SessionBatchForm(forms.ModelForm):
+class SessionBatchForm(WordedChoicesMixin, forms.ModelForm):
     """A run of shifts: every chosen day in a range, at each of several times."""
 
     WEEKDAYS = [
@@ -295,7 +296,7 @@ class TallyForm(QuickRecordForm):
         return details
 
 
-class RecordDetailForm(forms.ModelForm):
+class RecordDetailForm(WordedChoicesMixin, forms.ModelForm):
     service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
 
     class Meta:
@@ -354,7 +355,7 @@ class ContactForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "starts_on", "ends_on", "description"]
@@ -378,7 +379,7 @@ class CampaignForm(forms.ModelForm):
         return cleaned
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(WordedChoicesMixin, forms.ModelForm):
     service = ServiceChoiceField(
         queryset=Service.objects.none(), required=False, label=_("Only this service")
     )

@@ -20,7 +20,32 @@ def _name_unique_in_commune(form, message) -> str:
     return name
 
 
-class VolunteerForm(forms.ModelForm):
+def word_empty_choices(form) -> None:
+    """Replace Django's "---------" empty choice with words (blank fields, optional relations)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            if field.empty_label is not None and field.empty_label.startswith("---"):
+                field.empty_label = _("— Not chosen —") if not field.required else _("— Choose —")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            field.choices = [
+                (value, (_("— Not chosen —") if not field.required else _("— Choose —")))
+                if value == "" and str(label).startswith("---")
+                else (value, label)
+                for value, label in field.choices
+            ]
+
+
+class WordedChoicesMixin:
+    """Forms whose empty choices read "— Not chosen —" rather than "---------"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        word_empty_choices(self)
+
+
+class VolunteerForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = ["full_name", "gender", "date_of_birth", "phone", "email", "hamlet", "is_union_member"]
@@ -58,7 +83,7 @@ class VolunteerForm(forms.ModelForm):
         return phone
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "kind", "hamlet"]
@@ -74,7 +99,7 @@ class TeamForm(forms.ModelForm):
         return _name_unique_in_commune(self, _("This commune already has a team with this name."))
 
 
-class HamletForm(forms.ModelForm):
+class HamletForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Hamlet
         fields = ["name", "kind"]
@@ -87,7 +112,7 @@ class HamletForm(forms.ModelForm):
         return _name_unique_in_commune(self, _("This commune already has a hamlet with this name."))
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(WordedChoicesMixin, forms.Form):
     volunteer = forms.ModelChoiceField(queryset=Volunteer.objects.none(), label=_("Volunteer"))
     position = forms.ChoiceField(choices=TeamMembership.Position.choices, label=_("Position"))
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE_WIDGET)
