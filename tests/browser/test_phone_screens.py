@@ -15,13 +15,15 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
-  const hidden = (el) => el.closest('thead, [hidden], .visually-hidden, .dropdown-menu, .collapse:not(.show)');
+  const hidden = (el) => el.closest(
+    'thead, [hidden], .visually-hidden, .dropdown-menu, .collapse:not(.show)');
   const wide = [];
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
     if (!box.width || hidden(el)) continue;
     if (box.right > width + 1 || box.left < -1) {
-      wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')} ${Math.round(box.left)}–${Math.round(box.right)}`);
+      const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`;
+      wide.push(`${name} ${Math.round(box.left)}–${Math.round(box.right)}`);
     }
   }
   return {width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10)};
