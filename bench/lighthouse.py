@@ -4,9 +4,10 @@ home, the recording page, the dashboard and the province overview. A script, not
     CHROME_PATH=/usr/bin/chromium .venv/bin/python -m bench.lighthouse [--runs 3]
 
 It makes a fresh demo database (SQLite in /tmp unless DATABASE_URL is set), collects the static
-files, serves the app with gunicorn and production settings (bench.settings: DEBUG off, compressed
-static files) on 127.0.0.1, signs each role in by a session cookie, and prints the median
-accessibility and performance scores of each page (docs/performance.md records them)."""
+files, serves the app with gunicorn and production settings (bench.lighthouse_settings: DEBUG
+off, hashed and compressed static files) on 127.0.0.1, signs each role in by a session cookie,
+and prints the median accessibility and performance scores of each page (docs/performance.md
+records them)."""
 
 import argparse
 import json
@@ -54,10 +55,15 @@ def _pages(env: dict) -> list[tuple[str, str, str | None]]:
         return client.cookies["sessionid"].value
 
     volunteer, leader, officer = cookie("tnv.vinhphuc"), cookie("lanhdao.vinhphuc"), cookie("tinhdoan.phutho")
+    # The volunteer's shift now: where /my/shifts/now/ sends them (measured without the redirect).
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="tnv.vinhphuc"))
+    recording = client.get("/my/shifts/now/", HTTP_HOST="127.0.0.1")
+    recording_path = recording.url if recording.status_code == 302 else "/my/shifts/now/"
     return [
         ("sign-in", "/accounts/login/", None),
         ("home", "/", volunteer),
-        ("recording page", "/my/shifts/now/", volunteer),
+        ("recording page", recording_path, volunteer),
         ("dashboard", f"/communes/{VINH_PHUC}/dashboard/", leader),
         ("province overview", f"/provinces/{PROVINCE_CODE}/overview/", officer),
     ]
@@ -101,7 +107,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="xks-lighthouse-"))
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.lighthouse_settings",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}",
     }
     env.pop("DEBUG", None)
