@@ -81,20 +81,16 @@ def normalize_name(text: str) -> str:
 
 
 def collation_key(text: str) -> tuple:
-    """Vietnamese dictionary order of a place or team name, word by word: "Đồng Tâm" after
-    "Dương Nội" and before "Eo Gió", "Tổ 2" before "Tổ 10"; letters first, then tones."""
+    """Vietnamese dictionary order of a place or team name: "Đồng Tâm" after "Dương Nội" and
+    before "Eo Gió"; letters first, then tones. Numbers are set aside and then compared by value,
+    "Tổ 2" before "Tổ 10" (volunteers.models.VietnameseOrder does the same on PostgreSQL)."""
+    number = re.search(r"\d{1,9}", text)
     letters, tones = [], []
-    for word in re.findall(r"\d+|\D+?(?=\d|\s|$)", normalize_spaces(text)):
-        if not word.strip():
-            continue
-        if word.isdigit():  # numbers before letters, by value: "Tổ 2" before "Tổ 10"
-            letters.append((0, int(word)))
-            tones.append(())
-            continue
-        word_letters, word_tones = _letters_and_tones(word.strip())
+    for word in re.sub(r"\d+", "", normalize_spaces(text)).split():
+        word_letters, word_tones = _letters_and_tones(word)
         letters.append(tuple(word_letters))
         tones.append(tuple(word_tones))
-    return (tuple(letters), tuple(tones), text)
+    return (tuple(letters), int(number[0]) if number else -1, tuple(tones), text)
 
 
 def collation_compare(first: str, second: str) -> int:
