@@ -16,6 +16,7 @@ from volunteers.tokens import invitation_tokens
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", mark_public(set_language), name="set_language"),
     path(
         "accounts/login/",

@@ -6,7 +6,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -70,6 +71,15 @@ def _is_local(request) -> bool:
     return request.META.get("REMOTE_ADDR") in {"127.0.0.1", "::1"} and not request.META.get(
         "HTTP_X_FORWARDED_FOR"
     )
+
+
+@mark_public
+@require_GET
+def favicon(request):
+    """Browsers ask /favicon.ico of every site; the icon itself is a static file."""
+    response = redirect(static("icons/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @mark_public

@@ -81,6 +81,42 @@ class RecordFilterForm(forms.Form):
             result["volunteer_id"] = data["volunteer"].pk
         return result
 
+    LABELS = {
+        "service": _("Service"),
+        "category": _("Category"),
+        "outcome": _("Outcome"),
+        "age_band": _("Age"),
+        "place": _("Place"),
+        "team": _("Team"),
+        "hamlet": _("Hamlet"),
+        "volunteer": _("Volunteer"),
+    }
+
+    def described(self) -> list[tuple[str, str, str]]:
+        """The filters in force, in words: (field name, label, value), for the page to state them
+        and offer to remove each."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        data, found = self.cleaned_data, []
+        names = {
+            "team": lambda pk: Team.objects.filter(pk=pk).values_list("name", flat=True).first(),
+            "hamlet": lambda pk: Hamlet.objects.filter(pk=pk).values_list("name", flat=True).first(),
+        }
+        for name, label in self.LABELS.items():
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            if name in names:
+                text = _("none") if value == "none" else names[name](value)
+            elif name == "volunteer":
+                text = value.full_name
+            elif isinstance(self.fields[name], forms.ChoiceField) and not hasattr(value, "pk"):
+                text = dict(self.fields[name].choices).get(value, value)
+            else:
+                text = getattr(value, "name", str(value))
+            found.append((name, str(label), str(text)))
+        return found
+
 
 class CertificateForm(forms.Form):
     first_day = forms.DateField(label=_("From"), widget=DATE_WIDGET)

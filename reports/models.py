@@ -7,9 +7,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.models import Volunteer
+from reports.periods import Period
+from volunteers.models import Commune, Province, Volunteer
 
 
 class Export(models.Model):
@@ -55,6 +57,22 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.filename or self.pk}"
+
+    @cached_property
+    def place(self):
+        """The commune or province the file is about (None if it no longer exists)."""
+        if self.params.get("commune"):
+            return Commune.objects.filter(pk=self.params["commune"]).first()
+        return Province.objects.filter(pk=self.params.get("province")).first()
+
+    @property
+    def period_label(self) -> str:
+        return Period.parse(self.params.get("period")).label()
+
+    @property
+    def title(self) -> str:
+        kind = self.get_kind_display()
+        return kind[:1].upper() + kind[1:]
 
     @property
     def is_unfinished(self) -> bool:

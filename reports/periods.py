@@ -1,9 +1,19 @@
 """Reporting periods: a calendar month or year in Asia/Ho_Chi_Minh time."""
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# "08/2025", "8/2025", "8-2025", "tháng 8/2025", "thang 8 2025", "T8/2025"
+_MONTH_YEAR = re.compile(r"^(?:th[aáà]ng|t)?\s*(\d{1,2})\s*[/\-. ]\s*(\d{4})$")
+# "2025-08", "2025/8"
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})$")
+# "2025", "năm 2025"
+_YEAR = re.compile(r"^(?:n[aăâ]m)?\s*(\d{4})$")
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -30,6 +40,39 @@ class Period:
         except (ValueError, OverflowError):
             pass
         return default or cls.current()
+
+    @classmethod
+    def read(cls, text: str | None) -> "tuple[Period, str]":
+        """What people type: 08/2025, 8/2025, 2025-08, 2025, "tháng 8/2025".
+
+        Returns the period understood and an error message ("" when understood). Empty text is
+        this month; text that is not a period, or a period after this month, gives this month and
+        a message saying why, so that a page never shows another month than the one it names.
+        """
+        current = cls.current()
+        text = " ".join(unicodedata.normalize("NFC", text or "").strip().lower().split())
+        if not text:
+            return current, ""
+        year = month = None
+        if match := _MONTH_YEAR.match(text):
+            month, year = int(match[1]), int(match[2])
+        elif match := _YEAR_MONTH.match(text):
+            year, month = int(match[1]), int(match[2])
+        elif match := _YEAR.match(text):
+            year = int(match[1])
+        if year is None or not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+            return current, _(
+                "“%(text)s” is not a month or a year. Type a month like 08/2025 or a year like 2025."
+            ) % {"text": text[:40]}
+        period = cls(year, month)
+        if period.first_day > current.first_day:
+            message = _("%(period)s has not come yet; this month is shown.")
+            return current, message % {"period": period.label()}
+        return period, ""
+
+    @property
+    def is_current_or_later(self) -> bool:
+        return self.following().first_day > timezone.localdate()
 
     @classmethod
     def current(cls) -> "Period":

@@ -367,9 +367,14 @@ def data_warnings(period: Period, *, commune: Commune, limit: int = 20) -> dict:
     recorded = HelpRecord.objects.counted().filter(
         session=OuterRef("session"), volunteer=OuterRef("volunteer")
     )
+    # Citizens recorded without a volunteer (a tally the secretary typed for the whole shift) may
+    # be anyone's work: the volunteers present on such a shift are not said to have recorded nothing.
+    unattributed = HelpRecord.objects.counted().filter(
+        session=OuterRef("session"), volunteer__isnull=True, is_tally=True
+    )
     silent = (
         attendances_in(period, commune=commune)
-        .filter(~Exists(recorded))
+        .filter(~Exists(recorded), ~Exists(unattributed))
         .select_related("volunteer", "session")
         .order_by("session__date")
     )

@@ -17,6 +17,7 @@ from reports.models import Certificate, Export
 from reports.periods import Period
 from reports.selectors import volunteer_totals_between
 from volunteers.models import Commune, Province, Volunteer
+from volunteers.text import slug_vi
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +28,13 @@ def export_request(*, user, kind: str, params: dict) -> Export:
 
 
 def _filename(export: Export, period: Period) -> str:
-    place = export.params.get("commune") or export.params.get("province")
+    """bao-cao-phuong-vinh-phuc-2025-08.xlsx: the place's name without diacritics, and the period."""
+    place = export.place
+    place = slug_vi(place.name) if place is not None else "khong-ro"
     if export.kind == Export.Kind.COMMUNE_REPORT:
         return f"bao-cao-{place}-{period.key()}.xlsx"
     if export.kind == Export.Kind.PROVINCE_OVERVIEW:
-        return f"tong-hop-tinh-{place}-{period.key()}.xlsx"
+        return f"tong-hop-{place}-{period.key()}.xlsx"
     extension = "xlsx" if export.kind == Export.Kind.RECORDS_XLSX else "csv"
     return f"luot-ho-tro-{place}-{period.key()}.{extension}"
 

@@ -25,14 +25,33 @@ from reports.headlines import HEADLINE_KEYS, HEADLINES
 from reports.models import Certificate, Export
 from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in, volunteer_record
-from volunteers.text import strip_diacritics
+from sessions.models import HelpRecord, Service
+from volunteers.models import Hamlet, Team, in_vietnamese_order
+from volunteers.text import collation_key, strip_diacritics
 
 SORTABLE = ["name", *HEADLINE_KEYS]
 OVERVIEW_COLUMNS = [(figure.key, figure.label) for figure in HEADLINES]
 
 
 def _period(request) -> Period:
-    return Period.parse(request.GET.get("period"))
+    """The period asked for; a period that cannot be read is refused with a message on the page."""
+    period, error = Period.read(request.GET.get("period"))
+    request.period_error = error
+    return period
+
+
+def _period_context(request, period) -> dict:
+    error = getattr(request, "period_error", "")
+    return {
+        "period": period,
+        "period_error": error,
+        "period_typed": (request.GET.get("period") or "")[:40] if error else period.label(),
+        "period_next": None if period.is_current_or_later else period.following(),
+    }
+
+
+def _status(request) -> int:
+    return 400 if getattr(request, "period_error", "") else 200
 
 
 @require("commune.read_reports")
@@ -42,14 +61,14 @@ def commune_dashboard(request, commune):
     context = {
         "commune": commune,
         "board": board,
-        "period": period,
+        **_period_context(request, period),
         "citizen_chart": bar_chart([(row["period"].label(), row["citizen_turns"]) for row in board.trend]),
         "volunteer_chart": bar_chart(
             [(row["period"].label(), row["volunteer_turns"]) for row in board.trend]
         ),
         "tab": "dashboard",
     }
-    return render(request, "reports/dashboard.html", context)
+    return render(request, "reports/dashboard.html", context, status=_status(request))
 
 
 @require("commune.read_reports")
@@ -67,13 +86,29 @@ def record_list(request, commune):
     total = records.aggregate(total=Sum("citizen_count"))["total"] or 0
     context = {
         "commune": commune,
-        "period": period,
+        **_period_context(request, period),
         "page": page,
         "total": total,
         "filters": filters,
+        "described": [(label, value, _without(request, name)) for name, label, value in form.described()],
+        "clear_url": f"?period={period.key()}",
+        "choices": {
+            "service": Service.objects.select_related("category"),
+            "team": in_vietnamese_order(Team.objects.filter(commune=commune), "-is_active"),
+            "hamlet": in_vietnamese_order(Hamlet.objects.filter(commune=commune)),
+            "outcome": HelpRecord.Outcome.choices,
+        },
         "tab": "dashboard",
     }
-    return render(request, "reports/record_list.html", context)
+    return render(request, "reports/record_list.html", context, status=_status(request))
+
+
+def _without(request, name: str) -> str:
+    """This page's address without one filter (nor the page number)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    query.pop("page", None)
+    return "?" + query.urlencode()
 
 
 def _export(request, kind, params):
@@ -128,15 +163,24 @@ def _period_post(request) -> Period:
     return Period.parse(request.POST.get("period"))
 
 
+def _activity(row) -> tuple:
+    headline = row["headline"]
+    return (headline.citizen_turns or 0, headline.volunteer_turns or 0, headline.sessions_held or 0)
+
+
 @require("province.read_reports")
 def province_overview_view(request, province):
     period = _period(request)
     rows, totals = province_overview(period, province=province)
-    sort = request.GET.get("sort", "name")
-    sort = sort if sort in SORTABLE else "name"
+    # By activity unless asked otherwise: the busiest first, the idle ones together at the end.
+    sort = request.GET.get("sort", "activity")
+    sort = sort if sort in SORTABLE or sort == "activity" else "activity"
     descending = request.GET.get("dir", "desc" if sort != "name" else "asc") == "desc"
     if sort == "name":
-        rows.sort(key=lambda row: row["commune"].name, reverse=descending)
+        rows.sort(key=lambda row: collation_key(row["commune"].name), reverse=descending)
+    elif sort == "activity":
+        rows.sort(key=lambda row: collation_key(row["commune"].name))
+        rows.sort(key=_activity, reverse=descending)
     else:
         rows.sort(
             key=lambda row: (row["headline"].get(sort) is None, row["headline"].get(sort) or 0),
@@ -144,17 +188,23 @@ def province_overview_view(request, province):
         )
         if descending:
             rows.sort(key=lambda row: row["headline"].get(sort) is None)
+    idle = sum(1 for row in rows if not row["headline"].has_activity)
+    show = request.GET.get("show", "")
+    show = show if show in {"idle", "active"} else ""
+    if show:
+        rows = [row for row in rows if row["headline"].has_activity == (show == "active")]
     context = {
         "province": province,
-        "period": period,
+        **_period_context(request, period),
         "rows": rows,
         "totals": totals,
         "sort": sort,
         "descending": descending,
-        "idle": sum(1 for row in rows if not row["headline"].has_activity),
+        "show": show,
+        "idle": idle,
         "columns": [("name", _("Commune / ward")), *OVERVIEW_COLUMNS],
     }
-    return render(request, "reports/province_overview.html", context)
+    return render(request, "reports/province_overview.html", context, status=_status(request))
 
 
 @require_POST

@@ -12,10 +12,44 @@ from django.utils.translation import gettext_lazy as _
 from sessions.models import MAX_TALLY, Campaign, CampaignTarget, HelpRecord, HelpSession, PlaceKind, Service
 from sessions.selectors import campaigns_for_commune, service_by_code, services_for_recording
 from sessions.services import Slot
-from volunteers.models import Hamlet, Team, Volunteer
+from volunteers.forms import WordedChoicesMixin
+from volunteers.models import Hamlet, Team, Volunteer, in_vietnamese_order
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
+
+
+CLOCK_PATTERN = re.compile(r"^(\d{1,2})(?:\s*(?:[:hg.]|giờ)\s*(\d{2})?(?:\s*(?:ph(?:út)?|p|:\d{2}))?)?$")
+
+
+def parse_clock(text: str, *, allow_midnight_end: bool = False) -> datetime.time | None:
+    """A time of day as people type it: 7, 7h, 7h30, 7g30, 07:30, 07:30:00, "7 giờ 30". Returns None
+    for text that is not one; 24 (or 24h) is 23:59 when `allow_midnight_end`."""
+    text = " ".join(text.strip().lower().split())
+    match = CLOCK_PATTERN.match(text)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if allow_midnight_end and hour == 24 and minute == 0:
+        return datetime.time(23, 59)
+    if hour > 23 or minute > 59:
+        return None
+    return datetime.time(hour, minute)
+
+
+class ClockTimeField(forms.TimeField):
+    """A time field that also accepts 7h, 7h30 and 14g (the shift form, the attendance sheet)."""
+
+    def to_python(self, value):
+        if isinstance(value, datetime.time):
+            return value
+        text = (value or "").strip()
+        if not text:
+            return None
+        found = parse_clock(text)
+        if found is None:
+            raise ValidationError(_("“%(value)s” is not a time like 07:30 or 7h30."), params={"value": text})
+        return found
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -25,14 +59,21 @@ class ServiceChoiceField(forms.ModelChoiceField):
 
 def _limit_to_commune(form, commune):
     if "team" in form.fields:
-        form.fields["team"].queryset = Team.objects.filter(commune=commune, is_active=True)
+        form.fields["team"].queryset = in_vietnamese_order(
+            Team.objects.filter(commune=commune, is_active=True)
+        )
     if "hamlet" in form.fields:
-        form.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        form.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
     if "campaign" in form.fields:
         form.fields["campaign"].queryset = campaigns_for_commune(commune)
 
 
-class HelpSessionForm(forms.ModelForm):
+class HelpSessionForm(WordedChoicesMixin, forms.ModelForm):
+    starts_at = ClockTimeField(label=_("from"), widget=TIME_WIDGET)
+    ends_at = ClockTimeField(label=_("to"), widget=TIME_WIDGET)
+
     class Meta:
         model = HelpSession
         fields = [
@@ -70,28 +111,19 @@ class HelpSessionForm(forms.ModelForm):
         return day
 
 
-SLOT_PATTERN = re.compile(r"^\s*(\d{1,2})[:hg]?(\d{2})?\s*[-–]\s*(\d{1,2})[:hg]?(\d{2})?\s*$")
-
-
 def parse_slots(text: str) -> list[Slot]:
-    """ "07-11, 11:00-15:00, 19h-22h" → slots; raises ValidationError naming the bad part."""
+    """ "07-11, 11:00-15:00, 19h-22h, 14h-17h30" → slots; raises ValidationError naming the bad part."""
     slots = []
     for part in re.split(r"[,;\n]+", text):
         if not part.strip():
             continue
-        match = SLOT_PATTERN.match(part.replace("h", ":").replace("g", ":").replace("::", ":"))
-        if not match:
+        ends = re.split(r"\s*[-–]\s*", part.strip())
+        times = [parse_clock(end, allow_midnight_end=index == 1) for index, end in enumerate(ends)]
+        if len(times) != 2 or None in times:
             raise ValidationError(
                 _("“%(part)s” is not a time range like 07:00-11:00."), params={"part": part.strip()}
             )
-        start_hour, start_minute, end_hour, end_minute = (int(x or 0) for x in match.groups())
-        try:
-            start = datetime.time(start_hour, start_minute)
-            end = datetime.time(end_hour, end_minute) if end_hour < 24 else datetime.time(23, 59)
-        except ValueError:
-            raise ValidationError(
-                _("“%(part)s” is not a valid time."), params={"part": part.strip()}
-            ) from None
+        start, end = times
         if end <= start:
             raise ValidationError(
                 _("In “%(part)s” the shift must end after it starts."), params={"part": part.strip()}
@@ -102,7 +134,7 @@ def parse_slots(text: str) -> list[Slot]:
     return slots
 
 
-class SessionBatchForm(forms.ModelForm):
+class SessionBatchForm(WordedChoicesMixin, forms.ModelForm):
     """A run of shifts: every chosen day in a range, at each of several times."""
 
     WEEKDAYS = [
@@ -184,7 +216,7 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(commune=commune)
+        self.fields["team"].queryset = in_vietnamese_order(Team.objects.filter(commune=commune), "-is_active")
         self.fields["campaign"].queryset = campaigns_for_commune(commune)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -264,7 +296,7 @@ class TallyForm(QuickRecordForm):
         return details
 
 
-class RecordDetailForm(forms.ModelForm):
+class RecordDetailForm(WordedChoicesMixin, forms.ModelForm):
     service = ServiceChoiceField(queryset=Service.objects.none(), label=_("Service"))
 
     class Meta:
@@ -285,7 +317,9 @@ class RecordDetailForm(forms.ModelForm):
             if current
             else services_for_recording()
         )
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
         self.fields["gender"].choices = [("", _("not asked")), *HelpRecord.Gender.choices]
         self.fields["age_band"].choices = [("", _("not asked")), *HelpRecord.AgeBand.choices]
         self.fields["citizen_count"].widget.attrs.update({"min": 1, "max": MAX_TALLY, "inputmode": "numeric"})
@@ -321,7 +355,7 @@ class ContactForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "starts_on", "ends_on", "description"]
@@ -345,7 +379,7 @@ class CampaignForm(forms.ModelForm):
         return cleaned
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(WordedChoicesMixin, forms.ModelForm):
     service = ServiceChoiceField(
         queryset=Service.objects.none(), required=False, label=_("Only this service")
     )
@@ -377,19 +411,8 @@ TargetFormSet = inlineformset_factory(
 # Attendance ---------------------------------------------------------------------------------------
 
 
-class ClockField(forms.CharField):
-    """A time of day typed as 07:30 (or 07:30:00); empty means the shift's own start or end."""
-
-    def to_python(self, value):
-        text = super().to_python(value).strip()
-        if not text:
-            return None
-        for pattern in ("%H:%M", "%H:%M:%S"):
-            try:
-                return datetime.datetime.strptime(text, pattern).time()
-            except ValueError:
-                continue
-        raise ValidationError(_("“%(value)s” is not a time like 07:30."), params={"value": text})
+class ClockField(ClockTimeField):
+    """A time of day on the attendance sheet; empty means the shift's own start or end."""
 
 
 class AttendanceRowForm(forms.Form):
@@ -416,12 +439,15 @@ AttendanceFormSet = formset_factory(AttendanceRowForm, extra=0, max_num=1000, va
 
 
 class AddVolunteerForm(forms.Form):
-    """A volunteer of the commune who came without signing up, marked present."""
+    """Volunteers of the commune who came without signing up (several at once), marked present."""
 
-    add_volunteer = forms.ModelChoiceField(
+    add_volunteer = forms.ModelMultipleChoiceField(
         queryset=Volunteer.objects.none(),
         required=False,
-        error_messages={"invalid_choice": _("Choose a volunteer of this commune.")},
+        error_messages={
+            "invalid_choice": _("Choose a volunteer of this commune."),
+            "invalid_pk_value": _("Choose a volunteer of this commune."),
+        },
     )
 
     def __init__(self, *args, candidates, **kwargs):

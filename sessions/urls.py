@@ -20,6 +20,7 @@ urlpatterns = [
     path(session, planning.session_detail, name="session_detail"),
     path(session + "edit/", planning.session_edit, name="session_edit"),
     path(session + "cancel/", planning.session_cancel, name="session_cancel"),
+    path(session + "restore/", planning.session_restore, name="session_restore"),
     path(session + "close/", planning.session_close, name="session_close"),
     path(session + "reopen/", planning.session_reopen, name="session_reopen"),
     path(session + "signup/", attendance.session_signup, name="session_signup"),

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.models import Hamlet, Team, TeamMembership, Volunteer
+from volunteers.models import Hamlet, Team, TeamMembership, Volunteer, in_vietnamese_order
 from volunteers.phones import display_phone, normalize_phone
 from volunteers.text import normalize_name
 
@@ -20,7 +20,32 @@ def _name_unique_in_commune(form, message) -> str:
     return name
 
 
-class VolunteerForm(forms.ModelForm):
+def word_empty_choices(form) -> None:
+    """Replace Django's "---------" empty choice with words (blank fields, optional relations)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            if field.empty_label is not None and field.empty_label.startswith("---"):
+                field.empty_label = _("— Not chosen —") if not field.required else _("— Choose —")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            field.choices = [
+                (value, (_("— Not chosen —") if not field.required else _("— Choose —")))
+                if value == "" and str(label).startswith("---")
+                else (value, label)
+                for value, label in field.choices
+            ]
+
+
+class WordedChoicesMixin:
+    """Forms whose empty choices read "— Not chosen —" rather than "---------"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        word_empty_choices(self)
+
+
+class VolunteerForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = ["full_name", "gender", "date_of_birth", "phone", "email", "hamlet", "is_union_member"]
@@ -30,7 +55,9 @@ class VolunteerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.commune = commune
         self.instance.commune = commune
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
         if self.instance.phone and not self.is_bound:
             self.initial["phone"] = display_phone(self.instance.phone)
 
@@ -56,7 +83,7 @@ class VolunteerForm(forms.ModelForm):
         return phone
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "kind", "hamlet"]
@@ -64,13 +91,15 @@ class TeamForm(forms.ModelForm):
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.commune = commune
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune, is_active=True)
+        self.fields["hamlet"].queryset = in_vietnamese_order(
+            Hamlet.objects.filter(commune=commune, is_active=True)
+        )
 
     def clean_name(self):
         return _name_unique_in_commune(self, _("This commune already has a team with this name."))
 
 
-class HamletForm(forms.ModelForm):
+class HamletForm(WordedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Hamlet
         fields = ["name", "kind"]
@@ -83,7 +112,7 @@ class HamletForm(forms.ModelForm):
         return _name_unique_in_commune(self, _("This commune already has a hamlet with this name."))
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(WordedChoicesMixin, forms.Form):
     volunteer = forms.ModelChoiceField(queryset=Volunteer.objects.none(), label=_("Volunteer"))
     position = forms.ChoiceField(choices=TeamMembership.Position.choices, label=_("Position"))
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE_WIDGET)
@@ -117,8 +146,8 @@ class RosterFilterForm(forms.Form):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(commune=commune)
-        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=commune)
+        self.fields["team"].queryset = in_vietnamese_order(Team.objects.filter(commune=commune), "-is_active")
+        self.fields["hamlet"].queryset = in_vietnamese_order(Hamlet.objects.filter(commune=commune))
 
 
 class RosterImportForm(forms.Form):

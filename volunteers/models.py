@@ -11,6 +11,44 @@ from volunteers.phones import display_phone
 from volunteers.text import name_sort_key, normalize_name, refuse_control_characters, strip_diacritics
 
 
+class VietnameseOrder(models.Func):
+    """A name in Vietnamese dictionary order on every database: "Đồng Tâm" after "Dương Nội".
+    PostgreSQL uses its ICU collation; SQLite the "vi" collation volunteers.apps registers."""
+
+    output_field = models.CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            # Numbers set aside here, compared by value by NumberInName: "Tổ 2" before "Tổ 10".
+            return f"regexp_replace({sql}, '[0-9]+', '', 'g') COLLATE \"vi-x-icu\"", params
+        if connection.vendor == "sqlite":
+            return f"{sql} COLLATE vi", params
+        return sql, params
+
+
+class NumberInName(models.Func):
+    """The first number in a name, for ordering after VietnameseOrder (PostgreSQL; SQLite's "vi"
+    collation compares numbers itself)."""
+
+    output_field = models.IntegerField(null=True)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"COALESCE(substring({sql} from '[0-9]{{1,9}}')::integer, -1)", params
+        return "NULL", []
+
+
+def vietnamese_order(field: str = "name") -> list:
+    return [VietnameseOrder(field), NumberInName(field), field]
+
+
+def in_vietnamese_order(queryset, *first):
+    """`queryset` ordered by `first` fields, then by name in Vietnamese order."""
+    return queryset.order_by(*first, *vietnamese_order(), "pk")
+
+
 class Province(models.Model):
     """A province or centrally-run city, keyed by its official code (vietnam-provinces)."""
 

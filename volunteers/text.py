@@ -1,5 +1,6 @@
 """Vietnamese text helpers: the sort order of names, and search keys without diacritics."""
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -106,3 +107,27 @@ def refuse_control_characters(value) -> None:
         raise ValidationError(
             _("Remove the invisible control characters from this text."), code="control_characters"
         )
+
+
+def collation_key(text: str) -> tuple:
+    """Vietnamese dictionary order of a place or team name: "Đồng Tâm" after "Dương Nội" and
+    before "Eo Gió"; letters first, then tones. Numbers are set aside and then compared by value,
+    "Tổ 2" before "Tổ 10" (volunteers.models.VietnameseOrder does the same on PostgreSQL)."""
+    number = re.search(r"\d{1,9}", text)
+    letters, tones = [], []
+    for word in re.sub(r"\d+", "", normalize_spaces(text)).split():
+        word_letters, word_tones = _letters_and_tones(word)
+        letters.append(tuple(word_letters))
+        tones.append(tuple(word_tones))
+    return (tuple(letters), int(number[0]) if number else -1, tuple(tones), text)
+
+
+def collation_compare(first: str, second: str) -> int:
+    """The SQLite collation "vi": -1, 0 or 1 as `first` sorts before, with or after `second`."""
+    a, b = collation_key(first or ""), collation_key(second or "")
+    return (a > b) - (a < b)
+
+
+def slug_vi(text: str) -> str:
+    """A file-name part: "Phường Vĩnh Phúc" → "phuong-vinh-phuc" (đ → d, no diacritics)."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(text)).strip("-")

@@ -20,7 +20,7 @@ from volunteers.forms import (
     TeamForm,
     VolunteerForm,
 )
-from volunteers.models import Hamlet, Team, Volunteer
+from volunteers.models import Hamlet, Team, Volunteer, vietnamese_order
 from volunteers.roster_io import (
     COLUMNS,
     RosterFileError,
@@ -251,6 +251,7 @@ def team_list(request, commune):
         Team.objects.filter(commune=commune)
         .select_related("hamlet")
         .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("-is_active", *vietnamese_order(), "pk")
     )
     return render(
         request, "volunteers/team_list.html", _commune_context(request, commune, teams=teams, tab="teams")
@@ -345,7 +346,7 @@ def hamlet_list(request, commune):
     hamlets = (
         Hamlet.objects.filter(commune=commune)
         .annotate(volunteer_count=Count("volunteers", filter=Q(volunteers__is_active=True)))
-        .order_by("-is_active", "name")
+        .order_by("-is_active", *vietnamese_order(), "pk")
     )
     context = _commune_context(
         request, commune, hamlets=hamlets, form=HamletForm(commune=commune), tab="hamlets"

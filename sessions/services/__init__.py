@@ -38,8 +38,10 @@ from sessions.services.shifts import (
     session_close,
     session_create_batch,
     session_reopen,
+    session_restore,
     session_update,
     signup,
+    unmarked_signups,
     withdraw,
 )
 
@@ -74,6 +76,8 @@ __all__ = [
     "review_withdraw",
     "session_cancel",
     "session_close",
+    "session_restore",
+    "unmarked_signups",
     "session_create_batch",
     "session_reopen",
     "session_update",

@@ -116,6 +116,27 @@ def session_cancel(*, session: HelpSession) -> HelpSession:
 
 
 @transaction.atomic
+def session_restore(*, session: HelpSession) -> HelpSession:
+    """Undo a cancellation: the shift is planned again, with its sign-ups as they were."""
+    session = HelpSession.objects.select_for_update().get(pk=session.pk)
+    if not session.is_cancelled:
+        raise SessionError(_("This shift is not cancelled."))
+    session.status = HelpSession.Status.PLANNED
+    session.save(update_fields=["status"])
+    return session
+
+
+def unmarked_signups(session: HelpSession):
+    """Volunteers signed up (or assigned) and not withdrawn whose attendance is not marked: closing
+    the shift now would leave their hours out."""
+    return (
+        session.attendances.filter(withdrawn_at__isnull=True, present__isnull=True)
+        .select_related("volunteer")
+        .order_by("volunteer__sort_key")
+    )
+
+
+@transaction.atomic
 def session_close(*, session: HelpSession, closed_by) -> HelpSession:
     """Close a shift after attendance is marked: it counts as held, and volunteers can no longer
     change its records."""

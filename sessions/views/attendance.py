@@ -59,20 +59,33 @@ def session_withdraw(request, session):
 
 
 def _row(volunteer, attendance=None) -> dict:
-    """What the sheet shows of one volunteer, and the answers it starts with."""
+    """What the sheet shows of one volunteer, and the answers it starts with. A volunteer who
+    signed up (or was assigned) and is not marked yet starts as present: the usual case is one tap."""
+    signed_up = attendance is not None and attendance.withdrawn_at is None
+    present = attendance.present if attendance else None
+    answer = "yes" if signed_up and present is None else {True: "yes", False: "no"}.get(present)
     return {
         "volunteer": volunteer,
+        "signed_up": signed_up,
+        "assigned": signed_up and attendance.assigned_by_id is not None,
+        "pre_marked": signed_up and present is None,
         "withdrawn_at": attendance.withdrawn_at if attendance else None,
         "checked_in_at": attendance.checked_in_at if attendance else None,
         "checked_out_at": attendance.checked_out_at if attendance else None,
         "joined_by_scan": attendance.joined_by_scan if attendance else False,
         "initial": {
             "volunteer": volunteer.pk,
-            "present": {True: "yes", False: "no"}.get(attendance.present) if attendance else None,
+            "present": answer,
             "arrived_at": f"{attendance.arrived_at:%H:%M}" if attendance and attendance.arrived_at else "",
             "left_at": f"{attendance.left_at:%H:%M}" if attendance and attendance.left_at else "",
         },
     }
+
+
+def _order(row) -> tuple:
+    """Signed up or assigned first, then the rest of the team, then those who withdrew; by name."""
+    group = 0 if row["signed_up"] else (2 if row["withdrawn_at"] else 1)
+    return (group, row["volunteer"].sort_key)
 
 
 def _marks(sheet, added) -> list[services.Mark]:
@@ -81,9 +94,22 @@ def _marks(sheet, added) -> list[services.Mark]:
         for row in sheet.cleaned_data
         if row and row["present"] is not None
     ]
-    if added.cleaned_data["add_volunteer"] is not None:
-        marks.append(services.Mark(added.cleaned_data["add_volunteer"].pk, True))
+    listed = {mark.volunteer_id for mark in marks}
+    marks += [
+        services.Mark(volunteer.pk, True)
+        for volunteer in added.cleaned_data["add_volunteer"] or []
+        if volunteer.pk not in listed
+    ]
     return marks
+
+
+def _all_present(data):
+    """ "Everyone present": every line of the sheet answers present (times typed are kept)."""
+    data = data.copy()
+    total = _number(data.get("attendance-TOTAL_FORMS")) or 0
+    for index in range(min(total, 1000)):
+        data[f"attendance-{index}-present"] = "yes"
+    return data
 
 
 @require("session.attendance")
@@ -94,8 +120,10 @@ def session_attendance(request, session):
         listed = {row["volunteer"].pk for row in rows}
         team_members = candidates.filter(memberships__team=session.team, memberships__left_on__isnull=True)
         rows += [_row(volunteer) for volunteer in team_members if volunteer.pk not in listed]
-    rows.sort(key=lambda row: row["volunteer"].sort_key)
+    rows.sort(key=_order)
     data = request.POST if request.method == "POST" else None
+    if data is not None and "all_present" in data:
+        data = _all_present(data)
     sheet = AttendanceFormSet(data, initial=[row["initial"] for row in rows], prefix="attendance")
     added = AddVolunteerForm(data, candidates=candidates)
     if data is not None:
@@ -117,8 +145,14 @@ def session_attendance(request, session):
     names = {row["volunteer"].pk: row for row in rows}
     for form in sheet:
         form.row = names.get(_number(form["volunteer"].value()))  # None: a volunteer the sheet did not offer
-    others = candidates.exclude(pk__in=list(names))
-    context = {"session": session, "commune": session.commune, "sheet": sheet, "others": others}
+    others = candidates.exclude(pk__in=list(names)).order_by("sort_key")
+    context = {
+        "session": session,
+        "commune": session.commune,
+        "sheet": sheet,
+        "others": others,
+        "signed_up_count": sum(1 for row in rows if row["signed_up"]),
+    }
     return render(request, "sessions/attendance.html", context)
 
 

@@ -54,7 +54,8 @@ def session_list_view(request, commune):
             "place_kind": data["place_kind"],
             "status": data["status"],
         }
-    if view == "calendar":
+    by_month = view == "calendar" or (request.GET.get("month") and not request.GET.get("first_day"))
+    if by_month:
         filters["first_day"], filters["last_day"] = first, last
     elif not filters.get("first_day") and not filters.get("last_day"):
         filters["first_day"] = timezone.localdate() - datetime.timedelta(days=7)
@@ -65,12 +66,23 @@ def session_list_view(request, commune):
         "view": view,
         "can_manage": allows(request.user, commune, "commune.manage"),
         "tab": "sessions",
+        **_month_links(first if by_month else None),
+        "listed_from": filters.get("first_day"),
+        "listed_to": filters.get("last_day"),
     }
     if view == "calendar":
         context.update(_calendar(sessions, first, last))
     else:
         context["sessions"] = sessions[:500]
     return render(request, "sessions/session_list.html", context)
+
+
+def _month_links(month: datetime.date | None) -> dict:
+    """Links to step through the shifts month by month (the list shows one month once chosen)."""
+    shown = month or timezone.localdate().replace(day=1)
+    previous = (shown - datetime.timedelta(days=1)).replace(day=1)
+    following = (shown + datetime.timedelta(days=32)).replace(day=1)
+    return {"list_month": month, "month_previous": previous, "month_this": shown, "month_next": following}
 
 
 def _calendar(sessions, first: datetime.date, last: datetime.date) -> dict:

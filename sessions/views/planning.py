@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from access.decorators import require
 from access.rules import volunteers_for_shift
@@ -101,17 +101,45 @@ def session_edit(request, session):
     )
 
 
-@require_POST
+def _confirm(request, session, action: str, status: int = 200):
+    """The page that asks before a shift is cancelled or closed; it works without JavaScript."""
+    context = {
+        "session": session,
+        "commune": session.commune,
+        "action": action,
+        "unmarked": list(services.unmarked_signups(session)) if action == "close" else [],
+    }
+    return render(request, "sessions/session_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 @require("session.manage")
 def session_cancel(request, session):
+    """GET asks; POST with confirm=yes cancels. The shift can be restored afterwards."""
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return _confirm(request, session, "cancel")
     return run_and_redirect(
-        request, session, lambda: services.session_cancel(session=session), _("The shift was cancelled.")
+        request,
+        session,
+        lambda: services.session_cancel(session=session),
+        _("The shift was cancelled. You can restore it from its page."),
     )
 
 
 @require_POST
 @require("session.manage")
+def session_restore(request, session):
+    return run_and_redirect(
+        request, session, lambda: services.session_restore(session=session), _("The shift is planned again.")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require("session.manage")
 def session_close(request, session):
+    """GET asks (and names volunteers whose attendance is not marked); POST with confirm=yes closes."""
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return _confirm(request, session, "close")
     return run_and_redirect(
         request,
         session,

@@ -17,7 +17,7 @@ def test_commune_leader_reads_a_past_month_and_downloads_the_report(
 ):
     sign_in(page, "commune_leader", password)
     page.goto(f"{page.base_url}/units/")  # one commune: straight to its dashboard
-    page.get_by_label("Tháng (yyyy-mm) hoặc năm").fill("2025-08")
+    page.get_by_label("Tháng hoặc năm").fill("08/2025")
     page.get_by_role("button", name="Xem").click()
     assert page.get_by_test_id("value-citizen_turns").inner_text() == "39"
     assert page.get_by_test_id("value-vneid_activations").inner_text() == "3"

@@ -64,11 +64,12 @@ def test_volunteer_records_on_a_phone_and_the_secretary_closes_the_shift(
     sign_in(page, "secretary", password)
     page.goto(f"{page.base_url}/communes/{commune.code}/sessions/{shift.pk}/")
     page.get_by_role("link", name="Điểm danh", exact=True).click()
-    row = page.locator(f"tr[data-volunteer='{world['member'].full_name}']")
+    row = page.locator(f"[data-volunteer='{world['member'].full_name}']")
     row.get_by_text("có mặt").click()
     page.get_by_role("button", name="Lưu điểm danh").click()
     assert "Đã lưu điểm danh." in page.get_by_role("alert").first.inner_text()
     page.get_by_test_id("close-session").click()
+    page.get_by_test_id("confirm").click()
     assert "Đã chốt ca trực." in page.get_by_role("alert").first.inner_text()
     assert Attendance.objects.get(session=shift, volunteer=world["member"]).present
 

@@ -42,7 +42,7 @@ def test_the_monthly_report_has_the_dashboards_figures(client_as, world, august,
     client = client_as("commune_leader")
     export = ask(client, "commune_report_export", code=world["commune"].code)
     export.refresh_from_db()
-    assert export.status == "done" and export.filename == f"bao-cao-{world['commune'].code}-2025-08.xlsx"
+    assert export.status == "done" and export.filename == "bao-cao-phuong-thu-a-2025-08.xlsx"
     status_page = client.get(
         reverse("reports:export_status", kwargs={"export_id": export.pk})
     ).content.decode()

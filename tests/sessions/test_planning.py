@@ -180,9 +180,9 @@ def test_bad_attendance_times_are_refused(client_as, world):
 
 def test_closing_marks_the_shift_held_and_cancelling_needs_no_records(client_as, world):
     client = client_as("secretary")
-    refused = client.post(session_url(world, "session_cancel"), follow=True)
+    refused = client.post(session_url(world, "session_cancel"), {"confirm": "yes"}, follow=True)
     assert "Ca này đã có lượt hỗ trợ người dân; không thể huỷ." in refused.content.decode()
-    client.post(session_url(world, "session_close"))
+    client.post(session_url(world, "session_close"), {"confirm": "yes"})
     world["session"].refresh_from_db()
     assert world["session"].status == "held" and world["session"].is_closed
 
@@ -314,7 +314,7 @@ def test_a_shift_with_volunteers_present_cannot_be_cancelled_and_edits_move_hour
     )
     services.record_delete(record=world["record"], deleted_by=world["users"]["secretary"])
     client = client_as("secretary")
-    refused = client.post(session_url(world, "session_cancel"), follow=True)
+    refused = client.post(session_url(world, "session_cancel"), {"confirm": "yes"}, follow=True)
     assert "đã có tình nguyện viên có mặt" in refused.content.decode()
     client.post(session_url(world, "session_edit"), shift_data(world, starts_at="07:00", ends_at="08:00"))
     assert Attendance.objects.get(session=world["session"], volunteer=world["leader"]).present_minutes == 60
