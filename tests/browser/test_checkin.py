@@ -37,5 +37,5 @@ def test_a_volunteer_checks_in_by_scanning_and_the_secretary_sees_it(phone_page,
 
     sign_in(page, "secretary", password)
     page.goto(page.base_url + reverse("sessions:session_attendance", args=[shift.commune_id, shift.pk]))
-    row = page.locator("tr", has_text="Lê Thị Ánh")
+    row = page.locator("[data-volunteer='Lê Thị Ánh']")
     assert f"Quét mã vào {checked_in}" in row.get_by_test_id("checked-in").inner_text()
