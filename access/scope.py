@@ -153,6 +153,10 @@ def is_volunteer(user) -> bool:
     return scope_for(user).volunteer is not None
 
 
+def is_team_leader(user) -> bool:
+    return bool(scope_for(user).led_team_ids)
+
+
 def is_province_officer(user) -> bool:
     return bool(scope_for(user).officer_of)
 

@@ -21,6 +21,7 @@ def _entries():
         (_("Home"), "home", lambda user: True),
         (_("My shifts"), "sessions:my_shifts", access.is_volunteer),
         (_("My record"), "reports:my_record", access.is_volunteer),
+        (_("My teams"), "sessions:my_teams", access.is_team_leader),
         (_("Communes and wards"), "volunteers:unit_list", access.may_open_units),
         (_("Province overview"), "reports:my_province_overview", access.is_province_officer),
         (_("Province campaigns"), "sessions:my_province_campaigns", access.is_province_officer),

@@ -18,7 +18,7 @@ from access.scope import scope_for
 from config.celery import app as celery_app
 from config.middleware import database_unavailable, is_connection_error
 from sessions.models import HelpSession
-from sessions.selectors import shifts_now
+from sessions.selectors import shifts_now, teams_led
 
 # Each check of an outside service gives up after this long.
 _CHECK_SECONDS = 0.5
@@ -27,7 +27,10 @@ _CHECK_SECONDS = 0.5
 @require("signed_in")
 def home(request):
     context = {}
-    if scope_for(request.user).volunteer is not None:
+    scope = scope_for(request.user)
+    if scope.led_team_ids:
+        context["teams_led"] = teams_led(scope.led_team_ids)
+    if scope.volunteer is not None:
         # A volunteer or team leader on a shift: one tap from here to its recording page.
         context["shifts_now"] = shifts_now(permitted(request.user, HelpSession, "session.record"))
     return render(request, "home.html", context)

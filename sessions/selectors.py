@@ -16,7 +16,7 @@ from sessions.models import (
     ReviewEntry,
     Service,
 )
-from volunteers.models import Commune, Volunteer
+from volunteers.models import Commune, Team, Volunteer
 
 
 def session_list(
@@ -282,6 +282,30 @@ def shifts_now(shifts: QuerySet[HelpSession], *, now: datetime.datetime | None =
         elif shift.local_start() > now:
             later.append(shift)
     return {"happening": happening[:3], "next": later[0] if later and not happening else None}
+
+
+def teams_led(team_ids) -> dict:
+    """A team leader's page: their teams, the teams' shifts of the next two weeks, and the shifts
+    already begun whose sign-ups still have no attendance mark."""
+    today = timezone.localdate()
+    shifts = HelpSession.objects.filter(team_id__in=list(team_ids)).exclude(
+        status=HelpSession.Status.CANCELLED
+    )
+    return {
+        "teams": Team.objects.filter(pk__in=list(team_ids)).select_related("commune"),
+        "coming": shifts.filter(date__range=(today, today + datetime.timedelta(days=14)))
+        .select_related("team", "commune")
+        .order_by("date", "starts_at")[:30],
+        "to_mark": shifts.filter(
+            date__range=(today - datetime.timedelta(days=30), today),
+            closed_at__isnull=True,
+            attendances__withdrawn_at__isnull=True,
+            attendances__present__isnull=True,
+        )
+        .select_related("team", "commune")
+        .distinct()
+        .order_by("-date", "-starts_at")[:30],
+    }
 
 
 def shifts_to_keep_offline(volunteer: Volunteer) -> QuerySet[HelpSession]:

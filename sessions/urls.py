@@ -13,6 +13,7 @@ province = "provinces/<id:province_code>/"
 urlpatterns = [
     path("my/shifts/", lists.my_shifts_view, name="my_shifts"),
     path("my/shifts/now/", lists.current_shift, name="current_shift"),
+    path("my/teams/", lists.my_teams, name="my_teams"),
     path(commune + "sessions/", lists.session_list_view, name="session_list"),
     path(commune + "sessions/new/", planning.session_create, name="session_create"),
     path(commune + "sessions/batch/", planning.session_batch, name="session_batch"),

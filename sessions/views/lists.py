@@ -20,6 +20,7 @@ from sessions.selectors import (
     my_shifts,
     session_list,
     shifts_now,
+    teams_led,
     volunteer_totals,
 )
 from sessions.views.shared import session_url
@@ -124,6 +125,16 @@ def my_shifts_view(request):
         return render(request, "sessions/my_shifts.html", {"volunteer": None})
     context = {"volunteer": volunteer, "totals": volunteer_totals(volunteer), **my_shifts(volunteer)}
     return render(request, "sessions/my_shifts.html", context)
+
+
+@require("signed_in")
+def my_teams(request):
+    """The teams a team leader leads: their coming shifts and the attendance still to mark."""
+    led = scope_for(request.user).led_team_ids
+    if not led:
+        messages.info(request, _("You do not lead a team."))
+        return redirect("home")
+    return render(request, "sessions/my_teams.html", teams_led(led))
 
 
 @require("signed_in")

@@ -102,3 +102,34 @@ def test_the_menus_current_shift_link_opens_the_shift_happening_now(client_as, w
     shift = a_shift(world, *around_now(60, 60))
     response = client.get(reverse("sessions:current_shift"))
     assert response.url == record_url(shift)
+
+
+def test_a_team_leaders_home_shows_the_team_its_coming_shifts_and_attendance_to_mark(client_as, world):
+    coming = HelpSession.objects.create(
+        commune=world["commune"],
+        team=world["team"],
+        place_kind="one_stop_desk",
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        starts_at=datetime.time(7, 0),
+        ends_at=datetime.time(11, 0),
+    )
+    past = HelpSession.objects.create(
+        commune=world["commune"],
+        team=world["team"],
+        place_kind="one_stop_desk",
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        starts_at=datetime.time(7, 0),
+        ends_at=datetime.time(11, 0),
+    )
+    services.signup(session=past, volunteer=world["member"], assigned_by=world["users"]["secretary"])
+    leader = client_as("team_leader")
+    for page in (leader.get(reverse("home")), leader.get(reverse("sessions:my_teams"))):
+        text = page.content.decode()
+        assert world["team"].name in text
+        assert reverse("sessions:session_detail", args=[coming.commune_id, coming.pk]) in text
+        to_mark = text[text.index('data-testid="attendance-to-mark"') :].split("</div>")[0]
+        assert reverse("sessions:session_attendance", args=[past.commune_id, past.pk]) in to_mark
+    assert "Đội hình của tôi" in leader.get(reverse("home")).content.decode()  # in the menu
+    volunteer = client_as("volunteer")
+    assert "Đội hình của tôi" not in volunteer.get(reverse("home")).content.decode()
+    assert volunteer.get(reverse("sessions:my_teams")).status_code == 302
