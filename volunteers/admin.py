@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Commune, Hamlet, Province, RoleAssignment, Team, TeamMembership, Volunteer
 
@@ -11,9 +12,21 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "province"]
+    list_display = ["official_code", "name", "kind", "province"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "code"]
+    search_fields = ["name"]
+
+    @admin.display(description=_("code"), ordering="code")
+    def official_code(self, commune):
+        return commune.official_code
+
+    def get_search_results(self, request, queryset, search_term):
+        """A code is found as written (08782) or as a number (8782)."""
+        found, distinct = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isascii() and term.isdigit() and len(term) <= 9:
+            found |= queryset.filter(code=int(term))
+        return found, distinct
 
 
 @admin.register(Hamlet)

@@ -86,6 +86,11 @@ class Commune(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def official_code(self) -> str:
+        """The code as the state writes it: five digits, never a number with separators."""
+        return f"{self.code:05d}"
+
 
 class Hamlet(models.Model):
     """A village or residential group below a commune; each commune keeps its own list."""

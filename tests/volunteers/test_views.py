@@ -218,3 +218,17 @@ def test_an_invitation_stops_working_when_the_account_is_switched_off_or_expires
     assert "không còn hiệu lực" not in client.get(path, follow=True).content.decode()
     settings.PASSWORD_RESET_TIMEOUT = -1  # three days have passed
     assert "không còn hiệu lực" in client.get(path, follow=True).content.decode()
+
+
+def test_commune_codes_are_shown_as_codes_in_the_admin(client, world):
+    from django.contrib.auth import get_user_model
+
+    from volunteers.models import Commune
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.vn", "x-Admin-2025")
+    client.force_login(admin)
+    commune = Commune.objects.create(
+        code=8782, name="Xã Mã Năm Số", kind="xa", province=world["commune"].province
+    )
+    page = client.get("/admin/volunteers/commune/?q=08782").content.decode()
+    assert "08782" in page and "8.782" not in page and commune.name in page
