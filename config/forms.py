@@ -11,6 +11,11 @@ class SignInForm(AuthenticationForm):
         "inactive": _("This account has been deactivated. Ask your union secretary."),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # volunteers.backends.PhoneNumberBackend: the phone number works as the username too.
+        self.fields["username"].label = _("Username or phone number")
+
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     """The form behind a volunteer's one-time invitation link."""

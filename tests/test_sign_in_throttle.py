@@ -57,3 +57,19 @@ def test_the_administrator_unlocks_an_account(client, make_user, password, setti
     call_command("axes_reset_username", "lan")
     response = attempt(client, "lan", password)
     assert response.status_code == 302 and signed_in(client)
+
+
+def test_a_volunteer_signs_in_with_the_phone_number_written_any_usual_way(client, password):
+    from tests.factories import UserFactory, VolunteerFactory
+
+    user = UserFactory(username="0987654321x")
+    VolunteerFactory(phone="+84987654321", user=user)
+    for typed in ("0987 654 321", "+84987654321", "0987.654.321"):
+        client.logout()
+        response = attempt(client, typed, password)
+        assert response.status_code == 302 and signed_in(client), typed
+    client.logout()
+    response = attempt(client, "0987654321", "wrong-password")
+    assert response.status_code == 200 and not signed_in(client)
+    page = client.get(LOGIN).content.decode()
+    assert "Tên đăng nhập hoặc số điện thoại" in page
