@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Commune, Hamlet, Province, RoleAssignment, Team, TeamMembership, Volunteer
@@ -65,3 +67,37 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "commune__name", "province__name"]
     autocomplete_fields = ["user", "commune", "province"]
+
+
+class FullNameUserAdmin(UserAdmin):
+    """Accounts with one "Họ và tên" field, as Vietnamese names are written (family name first),
+    instead of Django's "first name" and "last name" that turned "Lê Khánh Linh" around."""
+
+    list_display = ["username", "first_name", "email", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "first_name", "email", "password1", "password2")},
+        ),
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "first_name":
+            field.label = _("Full name")
+            field.max_length = 150
+        return field
+
+
+admin.site.unregister(User)
+admin.site.register(User, FullNameUserAdmin)

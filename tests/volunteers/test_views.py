@@ -232,3 +232,23 @@ def test_commune_codes_are_shown_as_codes_in_the_admin(client, world):
     )
     page = client.get("/admin/volunteers/commune/?q=08782").content.decode()
     assert "08782" in page and "8.782" not in page and commune.name in page
+
+
+def test_the_admin_takes_a_person_s_name_in_one_field(client, world):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    client.force_login(User.objects.create_superuser("root", "root@example.vn", "x-Admin-2025"))
+    form = client.get("/admin/auth/user/add/").content.decode()
+    assert "Họ và tên" in form and 'name="last_name"' not in form
+    client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "linh",
+            "first_name": "Lê Khánh Linh",
+            "password1": "Linh-2025-mat-khau",
+            "password2": "Linh-2025-mat-khau",
+            "usable_password": "true",
+        },
+    )
+    assert User.objects.get(username="linh").get_full_name() == "Lê Khánh Linh"
