@@ -252,3 +252,14 @@ def test_the_admin_takes_a_person_s_name_in_one_field(client, world):
         },
     )
     assert User.objects.get(username="linh").get_full_name() == "Lê Khánh Linh"
+
+
+def test_the_admin_speaks_vietnamese(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.vn", "x-Admin-2025"))
+    index = client.get("/admin/").content.decode()
+    for word in ("Lần đăng nhập sai", "Chuyển tới nội dung chính"):
+        assert word in index
+    for english in ("Access attempts", "Skip to main content", ">Province<", ">Commune<", ">User<"):
+        assert english not in index
