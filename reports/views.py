@@ -27,6 +27,7 @@ from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in, volunteer_record
 from sessions.models import HelpRecord, Service
 from volunteers.models import Hamlet, Team, in_vietnamese_order
+from volunteers.selectors import communes_without_secretary
 from volunteers.text import collation_key, strip_diacritics
 
 SORTABLE = ["name", *HEADLINE_KEYS]
@@ -202,6 +203,7 @@ def province_overview_view(request, province):
         "descending": descending,
         "show": show,
         "idle": idle,
+        "without_secretary": communes_without_secretary(province),
         "columns": [("name", _("Commune / ward")), *OVERVIEW_COLUMNS],
     }
     return render(request, "reports/province_overview.html", context, status=_status(request))

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from volunteers.models import Commune, TeamMembership, Volunteer
+from volunteers.models import Commune, RoleAssignment, TeamMembership, Volunteer
 from volunteers.text import strip_diacritics
 
 
@@ -38,3 +38,14 @@ def team_members(*, team, include_past: bool = False) -> QuerySet[TeamMembership
     if not include_past:
         memberships = memberships.filter(left_on__isnull=True)
     return memberships.order_by("left_on", "position", "volunteer__sort_key")
+
+
+def communes_without_secretary(province) -> QuerySet[Commune]:
+    """The communes of a province where nobody holds the union secretary's role yet: where
+    onboarding has not reached."""
+    staffed = RoleAssignment.objects.filter(role=RoleAssignment.Role.SECRETARY, commune__province=province)
+    return (
+        Commune.objects.filter(province=province)
+        .exclude(pk__in=staffed.values("commune_id"))
+        .order_by("name")
+    )

@@ -38,3 +38,20 @@ def test_names_starting_with_d_stroke_sort_after_d(world):
     names = [hamlet.name for hamlet in in_vietnamese_order(Hamlet.objects.filter(commune=world["commune"]))]
     assert names == ["An Khánh", "Dương Nội", "Đồng Tâm", "Eo Gió", "Tổ 2", "Tổ 10", "Tổ dân phố số 1"]
     assert names == sorted(names, key=collation_key)
+
+
+def test_the_province_page_lists_the_units_with_no_secretary_yet(client_as, world):
+    page = client_as("province_officer").get(
+        reverse("reports:province_overview", kwargs={"province_code": world["province"].code})
+    )
+    assert 'data-testid="without-secretary"' not in page.content.decode()  # both units have one
+    from tests.factories import CommuneFactory
+
+    bare = CommuneFactory(province=world["province"], name="Xã Chưa Có Ai")
+    text = (
+        client_as("province_officer")
+        .get(reverse("reports:province_overview", kwargs={"province_code": world["province"].code}))
+        .content.decode()
+    )
+    listed = text[text.index('data-testid="without-secretary"') :].split("</details>")[0]
+    assert f'Xã Chưa Có Ai <span class="small text-body-secondary">({bare.code:05d})</span>' in listed
