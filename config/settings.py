@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "access",
     "axes",
     "csp",
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Who did it and from where, on every audit entry written during a request (docs/security.md).
+    "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: answers a locked-out sign-in with its own page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -26,7 +26,8 @@ from reports.models import Certificate, Export
 from reports.periods import Period
 from reports.selectors import dashboard, province_overview, records_in, volunteer_record
 from sessions.models import HelpRecord, Service
-from volunteers.models import Hamlet, Team, in_vietnamese_order
+from volunteers.audit import audit_event
+from volunteers.models import Commune, Hamlet, Team, in_vietnamese_order
 from volunteers.selectors import communes_without_secretary
 from volunteers.text import collation_key, strip_diacritics
 
@@ -259,6 +260,13 @@ def export_download(request, export):
     except FileNotFoundError:
         # Made once, gone since (a cleanup, a server restored without its media folder).
         return render(request, "reports/export_gone.html", {"export": export}, status=410)
+    place = export.place
+    if place is not None:
+        commune = place.pk if isinstance(place, Commune) else None
+        province = place.province_id if isinstance(place, Commune) else place.pk
+        audit_event(
+            export, "export downloaded", commune_id=commune, province_id=province, file=export.filename
+        )
     return FileResponse(file, as_attachment=True, filename=export.filename)
 
 

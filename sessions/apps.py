@@ -9,7 +9,16 @@ class HelpSessionsConfig(AppConfig):
     verbose_name = _("Help sessions")
 
     def ready(self):
+        from auditlog.registry import auditlog
         from django.db.models.signals import post_delete, post_save
+
+        from sessions.models import HelpSession
+
+        # Planning, closing, reopening, cancelling and restoring a shift (volunteers/audit.py).
+        auditlog.register(
+            HelpSession,
+            include_fields=["status", "closed_at", "date", "starts_at", "ends_at", "team", "place_kind"],
+        )
 
         from sessions.models import Service, ServiceCategory
         from sessions.selectors import forget_service_catalogue

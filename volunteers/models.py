@@ -309,6 +309,11 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.commune or self.province}"
 
+    def get_additional_data(self) -> dict:
+        """Where an audit entry about this role belongs (volunteers/audit.py)."""
+        province = self.province_id or (self.commune.province_id if self.commune_id else None)
+        return {"commune": self.commune_id, "province": province}
+
     def clean(self):
         if self.role == self.Role.PROVINCE_OFFICER:
             if not self.province_id or self.commune_id:

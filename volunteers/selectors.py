@@ -1,5 +1,6 @@
 """Reads of the volunteers app: roster queries with the filters the secretary uses."""
 
+from auditlog.models import LogEntry
 from django.db.models import Prefetch, QuerySet
 
 from volunteers.models import Commune, RoleAssignment, TeamMembership, Volunteer
@@ -49,3 +50,11 @@ def communes_without_secretary(province) -> QuerySet[Commune]:
         .exclude(pk__in=staffed.values("commune_id"))
         .order_by("name")
     )
+
+
+def audit_entries(*, commune_id=None, province_id=None) -> QuerySet:
+    """The audit log of one commune or one province, newest first (volunteers/audit.py)."""
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    if commune_id is not None:
+        return entries.filter(additional_data__commune=commune_id)
+    return entries.filter(additional_data__province=province_id)

@@ -8,6 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from volunteers.audit import audit_event
 from volunteers.models import Team, TeamMembership, Volunteer
 from volunteers.text import strip_diacritics
 from volunteers.tokens import invitation_tokens
@@ -109,6 +110,13 @@ def volunteer_invite(*, volunteer: Volunteer) -> str:
         volunteer.save(update_fields=["user", "updated_at"])
     elif _is_privileged(user) or user.has_usable_password():
         raise InviteRefused
+    audit_event(
+        volunteer,
+        "invitation issued",
+        commune_id=volunteer.commune_id,
+        province_id=volunteer.commune.province_id,
+        username=user.username,
+    )
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = invitation_tokens.make_token(user)
     return reverse("set_password", kwargs={"uidb64": uid, "token": token})

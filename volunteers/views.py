@@ -29,7 +29,7 @@ from volunteers.roster_io import (
     roster_template_csv,
     roster_template_xlsx,
 )
-from volunteers.selectors import roster_list, team_members
+from volunteers.selectors import audit_entries, roster_list, team_members
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -390,3 +390,21 @@ def hamlet_retire(request, commune, hamlet_id):
     else:
         messages.success(request, _("%(name)s is retired; its history is kept.") % {"name": hamlet.name})
     return redirect("volunteers:hamlet_list", code=commune.code)
+
+
+# The audit log ---------------------------------------------------------------------------------------
+
+
+def _audit_page(request, entries, **context):
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "volunteers/audit_log.html", {"page": page, **context})
+
+
+@require("commune.manage")
+def commune_audit(request, commune):
+    return _audit_page(request, audit_entries(commune_id=commune.pk), commune=commune, place=commune)
+
+
+@require("province.read_reports")
+def province_audit(request, province):
+    return _audit_page(request, audit_entries(province_id=province.pk), province=province, place=province)

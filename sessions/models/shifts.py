@@ -100,11 +100,20 @@ class HelpSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_place_kind_display()} · {self.date:%d/%m/%Y} {self.time_range}"
+        # Values as typed (strings) until the first save are read as the fields read them: the
+        # audit log names a shift the moment it is created.
+        day = self._meta.get_field("date").to_python(self.date)
+        return f"{self.get_place_kind_display()} · {day:%d/%m/%Y} {self.time_range}"
+
+    def get_additional_data(self) -> dict:
+        """Where an audit entry about this shift belongs (volunteers/audit.py)."""
+        return {"commune": self.commune_id, "province": self.commune.province_id}
 
     @property
     def time_range(self) -> str:
-        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        start = self._meta.get_field("starts_at").to_python(self.starts_at)
+        end = self._meta.get_field("ends_at").to_python(self.ends_at)
+        return f"{start:%H:%M}–{end:%H:%M}"
 
     def clean(self):
         errors = {}

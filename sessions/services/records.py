@@ -27,7 +27,8 @@ from sessions.models import (
     Service,
 )
 from sessions.services.shifts import SessionError, check_open
-from volunteers.models import Volunteer
+from volunteers.audit import audit_event
+from volunteers.models import Commune, Volunteer
 
 CONTACT_RETENTION_DAYS = 90
 
@@ -442,7 +443,13 @@ def record_update(*, record: HelpRecord, changed_by, **changes) -> HelpRecord:
             before=_json({k: v for k, v in before.items() if before[k] != after[k]}),
             after=_json({k: v for k, v in after.items() if before[k] != after[k]}),
         )
+        _audit(record, "record changed", fields=", ".join(sorted(k for k in after if before[k] != after[k])))
     return record
+
+
+def _audit(record: HelpRecord, what: str, **details) -> None:
+    province = Commune.objects.filter(pk=record.commune_id).values_list("province_id", flat=True).first()
+    audit_event(record, what, commune_id=record.commune_id, province_id=province, **details)
 
 
 @transaction.atomic
@@ -456,6 +463,7 @@ def record_delete(*, record: HelpRecord, deleted_by) -> HelpRecord:
     record.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     RecordChange.objects.create(record=record, action=RecordChange.Action.DELETE, changed_by=deleted_by)
     CitizenContact.objects.filter(record=record).delete()
+    _audit(record, "record removed")
     return record
 
 
